@@ -1,0 +1,114 @@
+# Typed errors with openai-python's names. Core module: imports nothing from the package.
+
+
+class OpenAIError(Exception):
+    pass
+
+
+class APIError(OpenAIError):
+    """An error reported by the API (or an in-band stream error).
+
+    Attributes mirror openai-python: message, type, code, param, body,
+    request_id; status_code and headers are set on status errors.
+    """
+
+    status_code = None
+
+    def __init__(self, message, body=None, headers=None):
+        super().__init__(message)
+        self.message = message
+        self.body = body
+        self.headers = headers or {}
+        self.request_id = self.headers.get("x-request-id")
+        err = body.get("error", body) if isinstance(body, dict) else None
+        if not isinstance(err, dict):
+            err = {}
+        self.type = err.get("type")
+        self.code = err.get("code")
+        self.param = err.get("param")
+
+
+class APIStatusError(APIError):
+    def __init__(self, message, status_code, body=None, headers=None):
+        super().__init__(message, body, headers)
+        self.status_code = status_code
+
+
+class BadRequestError(APIStatusError):
+    pass
+
+
+class AuthenticationError(APIStatusError):
+    pass
+
+
+class PermissionDeniedError(APIStatusError):
+    pass
+
+
+class NotFoundError(APIStatusError):
+    pass
+
+
+class ConflictError(APIStatusError):
+    pass
+
+
+class UnprocessableEntityError(APIStatusError):
+    pass
+
+
+class RateLimitError(APIStatusError):
+    pass
+
+
+class InternalServerError(APIStatusError):
+    pass
+
+
+class APIConnectionError(APIError):
+    """The request did not get a complete answer: DNS, refused, reset, TLS, truncated body.
+
+    `cause` keeps the low-level exception."""
+
+    def __init__(self, message="Connection error.", cause=None):
+        if cause is not None:
+            message = "%s (%s: %s)" % (message, type(cause).__name__, cause)
+        super().__init__(message)
+        self.cause = cause
+
+
+class APITimeoutError(APIConnectionError):
+    def __init__(self, cause=None):
+        super().__init__("Request timed out.", cause)
+
+
+_BY_STATUS = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error(status, body, headers):
+    """Map a non-2xx status and its (parsed or text) body to the typed error."""
+    msg = None
+    if isinstance(body, dict):
+        err = body.get("error")
+        if isinstance(err, dict):
+            msg = err.get("message")
+        elif isinstance(err, str):
+            msg = err
+    elif body:
+        msg = body
+    text = "Error code: %d" % status
+    if msg:
+        text = "%s - %s" % (text, msg)
+    cls = _BY_STATUS.get(status)
+    if cls is None:
+        cls = InternalServerError if status >= 500 else APIStatusError
+    return cls(text, status, body, headers)

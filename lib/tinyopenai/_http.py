@@ -1,0 +1,415 @@
+# HTTP/1.1 over one socket (+TLS): piecewise request writing, status and headers, a body reader
+# for Content-Length, chunked and read-until-close framing, keep-alive reuse and timeouts.
+# Core module: imports only _errors.
+
+import socket
+import sys
+
+from ._errors import APIConnectionError, APITimeoutError
+
+try:
+    from micropython import const
+except ImportError:
+
+    def const(x):
+        return x
+
+
+try:
+    _TIMEOUT_TYPES = (TimeoutError,)
+except NameError:  # MicroPython: a timeout is OSError(ETIMEDOUT)
+    _TIMEOUT_TYPES = ()
+
+# ETIMEDOUT on Linux (110) and in lwIP (116); EAGAIN (11) is what a timed-out ESP32 read gives.
+_TIMEOUT_ERRNOS = (110, 116, 11)
+# MicroPython's recv_into/readinto wait until the buffer is full; recv(n) returns what is there.
+_MPY = sys.implementation.name == "micropython"
+
+_MAX_HEADER_BYTES = const(16384)
+# On 2xx answers only these headers are kept (OpenAI sends ~25; a dict of them all costs KBs).
+# Errors keep every header.
+_KEEP = ("content-type", "content-length", "transfer-encoding", "connection", "x-request-id")
+_CHUNKED = const(-1)
+_UNTIL_CLOSE = const(-2)
+
+
+def _is_timeout(e):
+    return isinstance(e, _TIMEOUT_TYPES) or getattr(e, "errno", None) in _TIMEOUT_ERRNOS
+
+
+def net_error(e, what):
+    """An OSError/ValueError from the socket or TLS layer as the typed error (cause kept)."""
+    if isinstance(e, APIConnectionError):
+        return e
+    if _is_timeout(e):
+        return APITimeoutError(e)
+    return APIConnectionError(what, e)
+
+
+def parse_url(url):
+    """'https://host:port/prefix' -> (tls, host, port, prefix)."""
+    if url.startswith("https://"):
+        tls, rest, port = True, url[8:], 443
+    elif url.startswith("http://"):
+        tls, rest, port = False, url[7:], 80
+    else:
+        raise ValueError("base_url must start with http:// or https://: %r" % url)
+    slash = rest.find("/")
+    hostport, prefix = (rest, "") if slash < 0 else (rest[:slash], rest[slash:])
+    host = hostport
+    if hostport.startswith("["):  # [IPv6]:port
+        close = hostport.find("]")
+        host = hostport[1:close]
+        if hostport[close + 1 : close + 2] == ":":
+            port = int(hostport[close + 2 :])
+    elif ":" in hostport:
+        c = hostport.rfind(":")
+        host, port = hostport[:c], int(hostport[c + 1 :])
+    if not host:
+        raise ValueError("base_url has no host: %r" % url)
+    return tls, host, port, prefix.rstrip("/")
+
+
+class Conn:
+    """One connection to one server, reused across requests while the server keeps it open."""
+
+    def __init__(self, tls, host, port, tls_context=None, timeout=30, bufsize=1024):
+        self.tls = tls
+        self.host = host
+        self.port = port
+        self._ctx = tls_context  # callable returning an SSLContext (built once, lazily)
+        if isinstance(timeout, (tuple, list)):
+            self.connect_timeout, self.read_timeout = timeout
+        else:
+            self.connect_timeout = self.read_timeout = timeout
+        self.buf = bytearray(bufsize)
+        self.mv = memoryview(self.buf)
+        self.pos = self.end = 0
+        self.sock = None
+        self.busy = None  # the Response whose body is not yet fully read
+        self.opened = 0  # connections made (tests and benchmarks read it)
+
+    def close(self):
+        s = self.sock
+        self.sock = None
+        self.busy = None
+        self.pos = self.end = 0
+        if s is not None:
+            try:
+                s.close()
+            except OSError:
+                pass
+
+    def _open(self):
+        import gc
+
+        gc.collect()
+        try:
+            ai = socket.getaddrinfo(self.host, self.port, 0, socket.SOCK_STREAM)
+        except OSError as e:
+            raise APIConnectionError("cannot resolve %s" % self.host, e)
+        if not ai:
+            raise APIConnectionError("cannot resolve %s" % self.host)
+        af, _, _, _, addr = ai[0][:5]
+        s = socket.socket(af, socket.SOCK_STREAM)
+        try:
+            s.settimeout(self.connect_timeout)
+            s.connect(addr)
+            s.settimeout(self.read_timeout)
+        except (OSError, ValueError) as e:
+            s.close()
+            raise net_error(e, "cannot connect to %s:%d" % (self.host, self.port))
+        if self.tls:
+            try:
+                s = self._ctx().wrap_socket(s, server_hostname=self.host)
+            except (OSError, ValueError) as e:
+                s.close()
+                raise net_error(e, "TLS handshake with %s failed" % self.host)
+        self.sock = s
+        self.opened += 1
+        self.pos = self.end = 0
+
+    # --- low-level I/O -------------------------------------------------------------------
+
+    def recv_into(self, mv, exact=False):
+        # exact: the peer will send at least len(mv) bytes (a known body length), so
+        # MicroPython's fill-the-buffer readinto is right and allocates nothing. Otherwise
+        # MicroPython takes what is there with recv() in small pieces.
+        try:
+            if not _MPY:
+                return self.sock.recv_into(mv)
+            if exact:
+                return self.sock.readinto(mv)
+            b = self.sock.recv(len(mv) if len(mv) < 256 else 256)
+            n = len(b)
+            mv[:n] = b
+            return n
+        except (OSError, ValueError) as e:
+            self.close()
+            raise net_error(e, "connection lost while reading")
+
+    def _fill(self):
+        n = self.recv_into(self.mv)
+        self.pos = 0
+        self.end = n
+        return n
+
+    def _line(self, budget):
+        # One CRLF- or LF-terminated line as bytes, without the terminator; None at EOF.
+        out = b""
+        while True:
+            buf = self.buf
+            i = buf.find(b"\n", self.pos, self.end)
+            stop = i if i >= 0 else self.end
+            out += buf[self.pos : stop]
+            if len(out) > budget:
+                raise APIConnectionError("response headers larger than %d bytes" % _MAX_HEADER_BYTES)
+            if i >= 0:
+                self.pos = i + 1
+                return out[:-1] if out.endswith(b"\r") else out
+            if not self._fill():
+                return None if not out else out
+
+    def _write(self, pieces):
+        # Gather small pieces in the buffer; big ones go straight out.
+        buf = self.buf
+        size = len(buf)
+        n = 0
+        s = self.sock
+        for p in pieces:
+            k = len(p)
+            if n + k > size:
+                if n:
+                    s.sendall(self.mv[:n])
+                    n = 0
+                if k >= size:
+                    s.sendall(p)
+                    continue
+            buf[n : n + k] = p
+            n += k
+        if n:
+            s.sendall(self.mv[:n])
+
+    # --- one exchange --------------------------------------------------------------------
+
+    def request(self, method, target, headers, body_len=None, body=None, on_sent=None):
+        """Send a request and read its status and headers. `headers` is a list of
+        (name, value) str pairs; `body` a callable returning an iterator of bytes pieces
+        (called again if the request must be resent on a fresh connection)."""
+        if self.busy is not None:  # an abandoned body: the connection cannot be reused
+            self.close()
+        for attempt in (0, 1):
+            reused = self.sock is not None
+            if not reused:
+                self._open()
+            try:
+                self._write(self._head(method, target, headers, body_len))
+                if body is not None:
+                    self._write(body())
+                if on_sent is not None:
+                    on_sent()
+                status_line = self._line(_MAX_HEADER_BYTES)
+            except (OSError, ValueError, APIConnectionError) as e:
+                self.close()
+                if reused and not _is_timeout(e):
+                    continue  # the server had closed the idle connection: once more
+                raise net_error(e, "request to %s failed" % self.host)
+            if status_line is None:
+                self.close()
+                if reused:
+                    continue
+                raise APIConnectionError("server closed the connection before answering")
+            return self._response(method, status_line)
+        raise APIConnectionError("server keeps closing the connection")
+
+    def _head(self, method, target, headers, body_len):
+        yield method.encode()
+        yield b" "
+        yield target.encode()
+        yield b" HTTP/1.1\r\nHost: "
+        yield self.host.encode()
+        if self.port != (443 if self.tls else 80):
+            yield b":%d" % self.port
+        yield b"\r\n"
+        for k, v in headers:
+            yield k.encode()
+            yield b": "
+            yield v.encode()
+            yield b"\r\n"
+        if body_len is not None:
+            yield b"Content-Length: %d\r\n" % body_len
+        yield b"\r\n"
+
+    def _response(self, method, status_line):
+        parts = status_line.split(None, 2)
+        if len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or not parts[1].isdigit():
+            self.close()
+            raise APIConnectionError("not an HTTP response: %r" % status_line[:80])
+        status = int(parts[1])
+        headers = {}
+        keep_all = status >= 300
+        budget = _MAX_HEADER_BYTES - len(status_line)
+        while True:
+            line = self._line(budget)
+            if line is None:
+                self.close()
+                raise APIConnectionError("connection closed in the response headers")
+            if not line:
+                break
+            budget -= len(line) + 2
+            c = line.find(b":")
+            if c <= 0:
+                self.close()
+                raise APIConnectionError("malformed response header %r" % line[:80])
+            k = str(line[:c], "utf-8").strip().lower()
+            if not keep_all and k not in _KEEP:
+                continue
+            v = str(line[c + 1 :], "latin-1" if not _MPY else "utf-8").strip()
+            headers[k] = headers[k] + ", " + v if k in headers else v
+        if 100 <= status < 200:  # 100 Continue and friends: the real answer follows
+            return self._response(method, self._line(_MAX_HEADER_BYTES) or b"")
+        return Response(self, status, headers, method, parts[0] == b"HTTP/1.0")
+
+
+class Response:
+    """Status, lower-cased headers and the body through readinto()."""
+
+    def __init__(self, conn, status, headers, method, http10):
+        self.conn = conn
+        self.status = status
+        self.headers = headers
+        te = headers.get("transfer-encoding", "").lower()
+        cl = headers.get("content-length")
+        if method == "HEAD" or status in (204, 304):
+            self.left = 0
+        elif "chunked" in te:
+            self.left = _CHUNKED
+            self.chunk = 0
+        elif cl is not None:
+            try:
+                self.left = int(cl)
+            except ValueError:
+                conn.close()
+                raise APIConnectionError("bad Content-Length %r" % cl)
+        else:
+            self.left = _UNTIL_CLOSE
+        conn_hdr = headers.get("connection", "").lower()
+        self.keep = not http10 and "close" not in conn_hdr and self.left != _UNTIL_CLOSE
+        self.done = False
+        conn.busy = self
+        if self.left == 0:
+            self._finish()
+
+    @property
+    def content_type(self):
+        return self.headers.get("content-type", "")
+
+    def _finish(self):
+        self.done = True
+        c = self.conn
+        if c.busy is self:
+            c.busy = None
+            if not self.keep:
+                c.close()
+
+    def _chunk_size(self):
+        c = self.conn
+        line = c._line(1024)
+        if line is None:
+            c.close()
+            raise APIConnectionError("connection closed in a chunked body")
+        semi = line.find(b";")
+        if semi >= 0:
+            line = line[:semi]
+        try:
+            return int(line.strip(), 16)
+        except ValueError:
+            c.close()
+            raise APIConnectionError("bad chunk size line %r" % line[:40])
+
+    def readinto(self, mv):
+        """Copy up to len(mv) body bytes into mv; 0 at the end of the body."""
+        if self.done:
+            return 0
+        c = self.conn
+        if c.busy is not self:
+            raise APIConnectionError("response body abandoned (the connection was reused or closed)")
+        left = self.left
+        if left == _CHUNKED:
+            if not self.chunk:
+                size = self._chunk_size()
+                if not size:
+                    while c._line(_MAX_HEADER_BYTES):  # trailers up to the blank line
+                        pass
+                    self._finish()
+                    return 0
+                self.chunk = size
+            want = self.chunk
+        elif left == _UNTIL_CLOSE:
+            want = len(mv)
+        else:
+            want = left
+        if want > len(mv):
+            want = len(mv)
+        avail = c.end - c.pos
+        if avail:
+            n = want if want < avail else avail
+            mv[:n] = c.mv[c.pos : c.pos + n]
+            c.pos += n
+        else:
+            n = c.recv_into(mv[:want], left != _UNTIL_CLOSE)
+        if not n:
+            if left == _UNTIL_CLOSE:
+                self._finish()
+                c.close()
+                return 0
+            c.close()
+            raise APIConnectionError("connection closed before the end of the body (truncated response)")
+        if left == _CHUNKED:
+            self.chunk -= n
+            if not self.chunk and c._line(16) != b"":
+                c.close()
+                raise APIConnectionError("chunk not followed by CRLF")
+        elif left != _UNTIL_CLOSE:
+            self.left -= n
+            if not self.left:
+                self._finish()
+        return n
+
+    def read(self, cap):
+        """Up to cap bytes of body (for error bodies); the rest is discarded."""
+        out = bytearray()
+        mv = memoryview(bytearray(256))
+        while len(out) < cap:
+            n = self.readinto(mv)
+            if not n:
+                break
+            out += mv[:n]
+        self.drain(cap * 4)
+        return bytes(out[:cap])
+
+    def drain(self, limit=65536, mv=None):
+        """Read and drop the rest of the body so the connection can be reused; close the
+        connection instead when more than `limit` bytes are left or anything goes wrong."""
+        if self.done:
+            return
+        if mv is None:
+            mv = memoryview(bytearray(256))
+        if self.left == _UNTIL_CLOSE or (self.left > limit):
+            self.close()
+            return
+        try:
+            while limit > 0:
+                n = self.readinto(mv)
+                if not n:
+                    return
+                limit -= n
+        except APIConnectionError:
+            pass
+        self.close()
+
+    def close(self):
+        if not self.done:
+            self.done = True
+            if self.conn.busy is self:
+                self.conn.close()

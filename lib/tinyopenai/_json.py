@@ -1,0 +1,564 @@
+# Streaming JSON reader and writer. Core module: imports nothing from the package.
+#
+# The reader pulls bytes through one fixed buffer. It scans with find()/count() (C speed) and
+# builds Python objects only for what the caller asked for: the whole value (load), selected
+# paths (pick) or nothing (skip). Errors are JSONError with the absolute byte offset.
+
+try:
+    from micropython import const
+except ImportError:
+
+    def const(x):
+        return x
+
+
+_QUOTE = const(0x22)
+_BSLASH = const(0x5C)
+_COMMA = const(0x2C)
+_COLON = const(0x3A)
+_LBRACE = const(0x7B)
+_RBRACE = const(0x7D)
+_LBRACK = const(0x5B)
+_RBRACK = const(0x5D)
+_MINUS = const(0x2D)
+
+_ESC = {0x22: 0x22, 0x5C: 0x5C, 0x2F: 0x2F, 0x62: 8, 0x66: 12, 0x6E: 10, 0x72: 13, 0x74: 9}
+_HEX = b"0123456789abcdefABCDEF"
+_NUMCH = b"0123456789+-.eE"
+_LITERALS = (
+    (b"true", True),
+    (b"false", False),
+    (b"null", None),
+    (b"NaN", float("nan")),
+    (b"Infinity", float("inf")),
+    (b"-Infinity", float("-inf")),
+)
+
+
+class JSONError(ValueError):
+    """Malformed or truncated JSON; `offset` is the byte position in the whole input."""
+
+    def __init__(self, msg, offset):
+        super().__init__("%s at byte %d" % (msg, offset))
+        self.offset = offset
+
+
+def _utf8(cp):
+    # Also encodes lone surrogates (as CPython's 'surrogatepass' would).
+    if cp < 0x80:
+        return bytes((cp,))
+    if cp < 0x800:
+        return bytes((0xC0 | cp >> 6, 0x80 | cp & 63))
+    if cp < 0x10000:
+        return bytes((0xE0 | cp >> 12, 0x80 | cp >> 6 & 63, 0x80 | cp & 63))
+    return bytes((0xF0 | cp >> 18, 0x80 | cp >> 12 & 63, 0x80 | cp >> 6 & 63, 0x80 | cp & 63))
+
+
+def _num_ok(t):
+    # JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+    n = len(t)
+    i = 1 if t[0] == _MINUS else 0
+    if i >= n:
+        return False
+    c = t[i]
+    if c == 0x30:
+        i += 1
+    elif 0x31 <= c <= 0x39:
+        while i < n and 0x30 <= t[i] <= 0x39:
+            i += 1
+    else:
+        return False
+    if i < n and t[i] == 0x2E:
+        i += 1
+        j = i
+        while i < n and 0x30 <= t[i] <= 0x39:
+            i += 1
+        if i == j:
+            return False
+    if i < n and t[i] in b"eE":
+        i += 1
+        if i < n and t[i] in b"+-":
+            i += 1
+        j = i
+        while i < n and 0x30 <= t[i] <= 0x39:
+            i += 1
+        if i == j:
+            return False
+    return i == n
+
+
+def compile_paths(pick):
+    """'a.0.b' or a tuple of such -> (trie, count). A trie node is a dict: str keys for
+    object members, int keys for list indexes, None -> result indexes ending there."""
+    paths = (pick,) if isinstance(pick, str) else pick
+    root = {}
+    for n, p in enumerate(paths):
+        node = root
+        if p:
+            for part in p.split("."):
+                child = node.get(part)
+                if child is None:
+                    child = node[part] = {}
+                    if part.isdigit():
+                        node[int(part)] = child
+                node = child
+        node.setdefault(None, []).append(n)
+    return root, len(paths)
+
+
+class Reader:
+    """Pull parser over `src`: bytes (parsed in place) or a callable readinto(memoryview) -> n
+    (0 at end) used with the fixed bytearray `buf`."""
+
+    def __init__(self, src, buf=None, max_depth=512):
+        if isinstance(src, (bytes, bytearray)):
+            self.buf = src
+            self.end = len(src)
+            self._src = None
+        else:
+            self.buf = buf
+            self._mv = memoryview(buf)
+            self.end = 0
+            self._src = src
+        self.pos = 0
+        self.base = 0
+        self.max_depth = max_depth
+
+    def error(self, msg, pos=None):
+        return JSONError(msg, self.base + (self.pos if pos is None else pos))
+
+    def _more(self):
+        # Keep the unread tail, read more after it. False at end of input.
+        if self._src is None:
+            return False
+        buf = self.buf
+        keep = self.end - self.pos
+        if keep >= len(buf):
+            raise self.error("token longer than the %d-byte buffer" % len(buf))
+        if keep:
+            buf[0:keep] = buf[self.pos : self.end]
+        self.base += self.pos
+        self.pos = 0
+        self.end = keep
+        n = self._src(self._mv[keep:])
+        if not n:
+            self._src = None
+            return False
+        self.end = keep + n
+        return True
+
+    def _need(self, n):
+        while self.end - self.pos < n:
+            if not self._more():
+                return False
+        return True
+
+    def peek(self):
+        """Next non-whitespace byte (not consumed), or -1 at end of input."""
+        while True:
+            buf = self.buf
+            i = self.pos
+            e = self.end
+            while i < e:
+                c = buf[i]
+                if c == 32 or c == 10 or c == 13 or c == 9:
+                    i += 1
+                else:
+                    self.pos = i
+                    return c
+            self.pos = i
+            if not self._more():
+                return -1
+
+    def _expect(self, want, what):
+        c = self.peek()
+        if c != want:
+            raise self.error("expected %s" % what if c >= 0 else "truncated input, expected %s" % what)
+        self.pos += 1
+
+    def finish(self):
+        """Check that only whitespace follows."""
+        if self.peek() >= 0:
+            raise self.error("extra data")
+
+    # --- scalars -------------------------------------------------------------------------
+
+    def _string(self):
+        # After the opening quote. Returns str.
+        out = None
+        while True:
+            buf = self.buf
+            i = self.pos
+            e = self.end
+            q = buf.find(b'"', i, e)
+            stop = q if q >= 0 else e
+            b = buf.find(b"\\", i, stop)
+            if b >= 0:
+                stop = b
+            if stop > i:
+                piece = buf[i:stop]
+                if min(piece) < 32:
+                    for k in range(i, stop):
+                        if buf[k] < 32:
+                            raise self.error("control character in string", k)
+                if out is None:
+                    if b < 0 and q >= 0:
+                        self.pos = q + 1
+                        return self._decode(piece, i)
+                    out = bytearray(piece)
+                else:
+                    out += piece
+            elif out is None:
+                out = bytearray()
+            self.pos = stop
+            if b >= 0:
+                out += self._escape()
+            elif q >= 0:
+                self.pos = q + 1
+                return self._decode(out, i)
+            elif not self._more():
+                raise self.error("unterminated string")
+
+    def _decode(self, raw, at):
+        try:
+            return str(raw, "utf-8", "surrogatepass")
+        except UnicodeError:
+            raise self.error("invalid UTF-8 in string", at)
+
+    def _hex4(self, at):
+        h = bytes(self.buf[at : at + 4])
+        for c in h:
+            if c not in _HEX:
+                raise self.error("bad \\u escape", at)
+        return int(h, 16)
+
+    def _escape(self):
+        # At a backslash. Returns the UTF-8 bytes it stands for.
+        if not self._need(2):
+            raise self.error("unterminated string")
+        p = self.pos
+        c = self.buf[p + 1]
+        if c != 0x75:
+            r = _ESC.get(c)
+            if r is None:
+                raise self.error("bad escape", p)
+            self.pos = p + 2
+            return bytes((r,))
+        if not self._need(6):
+            raise self.error("unterminated string")
+        p = self.pos
+        cp = self._hex4(p + 2)
+        self.pos = p + 6
+        if 0xD800 <= cp < 0xDC00 and self._need(12):
+            p = self.pos
+            if self.buf[p] == _BSLASH and self.buf[p + 1] == 0x75:
+                lo = self._hex4(p + 2)
+                if 0xDC00 <= lo < 0xE000:
+                    self.pos = p + 6
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00)
+        return _utf8(cp)
+
+    def _scalar(self, c):
+        # Number or literal starting at self.pos (c is its first byte).
+        if c != _MINUS and not (0x30 <= c <= 0x39):
+            for lit, val in _LITERALS:
+                if lit[0] == c:
+                    n = len(lit)
+                    self._need(n)
+                    if self.buf[self.pos : self.pos + n] == lit:
+                        self.pos += n
+                        return val
+            raise self.error("unexpected character" if c >= 0 else "truncated input")
+        i = self.pos
+        while True:
+            buf = self.buf
+            e = self.end
+            while i < e and buf[i] in _NUMCH:
+                i += 1
+            if i < e:
+                break
+            k = i - self.pos
+            if not self._more():
+                i = self.end
+                break
+            i = self.pos + k
+        t = bytes(self.buf[self.pos : i])
+        if c == _MINUS and t == b"-" and self._need(9) and self.buf[self.pos : self.pos + 9] == b"-Infinity":
+            self.pos += 9
+            return float("-inf")
+        if not _num_ok(t):
+            raise self.error("bad number")
+        self.pos = i
+        for ch in t:
+            if ch == 0x2E or ch == 0x65 or ch == 0x45:
+                return float(t)
+        try:
+            return int(t)
+        except ValueError:  # CPython's digit limit for huge ints
+            raise self.error("number too long")
+
+    # --- whole values --------------------------------------------------------------------
+
+    def _key(self):
+        self._expect(_QUOTE, "a string key")
+        k = self._string()
+        self._expect(_COLON, "':'")
+        return k
+
+    def load(self):
+        """Build the next value as plain dicts, lists and scalars (iteratively: depth costs
+        heap, not C stack)."""
+        stack = []
+        keys = []
+        c = self.peek()
+        while True:
+            if c == _LBRACE or c == _LBRACK:
+                self.pos += 1
+                v = {} if c == _LBRACE else []
+                close = c + 2
+                c = self.peek()
+                if c == close:
+                    self.pos += 1
+                else:
+                    if len(stack) >= self.max_depth:
+                        raise self.error("nesting deeper than %d" % self.max_depth)
+                    stack.append(v)
+                    keys.append(self._key() if close == _RBRACE else None)
+                    c = self.peek()
+                    continue
+            elif c == _QUOTE:
+                self.pos += 1
+                v = self._string()
+            else:
+                v = self._scalar(c)
+            while True:
+                if not stack:
+                    return v
+                top = stack[-1]
+                k = keys[-1]
+                if k is None:
+                    top.append(v)
+                else:
+                    top[k] = v
+                c = self.peek()
+                if c == _COMMA:
+                    self.pos += 1
+                    if k is not None:
+                        keys[-1] = self._key()
+                    c = self.peek()
+                    break
+                if c == (_RBRACK if k is None else _RBRACE):
+                    self.pos += 1
+                    v = stack.pop()
+                    keys.pop()
+                    continue
+                raise self.error("expected ',' or a closing bracket" if c >= 0 else "truncated input")
+
+    # --- skipping ------------------------------------------------------------------------
+
+    def _skip_string(self):
+        # After the opening quote: find the closing quote that has an even run of
+        # backslashes before it. A tail of odd backslashes stays in the buffer.
+        while True:
+            buf = self.buf
+            i = self.pos
+            e = self.end
+            while True:
+                q = buf.find(b'"', i, e)
+                if q < 0:
+                    break
+                j = q - 1
+                while j >= i and buf[j] == _BSLASH:
+                    j -= 1
+                if (q - j) & 1:
+                    self.pos = q + 1
+                    return
+                i = q + 1
+            j = e - 1
+            while j >= i and buf[j] == _BSLASH:
+                j -= 1
+            self.pos = e - ((e - 1 - j) & 1)
+            if not self._more():
+                raise self.error("unterminated string")
+
+    def _skip_nested(self):
+        # After an opening bracket: count brackets between strings with count().
+        depth = 1
+        while True:
+            buf = self.buf
+            i = self.pos
+            e = self.end
+            while i < e:
+                q = buf.find(b'"', i, e)
+                s = q if q >= 0 else e
+                if s - i > 8:
+                    d = (
+                        depth
+                        + buf.count(b"[", i, s)
+                        + buf.count(b"{", i, s)
+                        - buf.count(b"]", i, s)
+                        - buf.count(b"}", i, s)
+                    )
+                else:
+                    d = 1
+                if d <= 0 or s - i <= 8:
+                    while i < s:
+                        c = buf[i]
+                        i += 1
+                        if c == _LBRACK or c == _LBRACE:
+                            depth += 1
+                        elif c == _RBRACK or c == _RBRACE:
+                            depth -= 1
+                            if not depth:
+                                self.pos = i
+                                return
+                else:
+                    depth = d
+                if q < 0:
+                    i = e
+                    break
+                self.pos = q + 1
+                self._skip_string()
+                buf = self.buf
+                i = self.pos
+                e = self.end
+            self.pos = i
+            if not self._more():
+                raise self.error("truncated input")
+
+    def skip(self):
+        """Pass over the next value without building it. Strings and brackets are checked;
+        scalars inside skipped containers are not validated."""
+        c = self.peek()
+        if c == _QUOTE:
+            self.pos += 1
+            self._skip_string()
+        elif c == _LBRACE or c == _LBRACK:
+            self.pos += 1
+            self._skip_nested()
+        else:
+            self._scalar(c)
+
+    # --- picking -------------------------------------------------------------------------
+
+    def pick(self, trie, count):
+        """Values at the compiled paths, as a list (None where absent). Stops reading as
+        soon as every path is found; the rest of the input is left unread."""
+        res = [None] * count
+        self._left = count
+        self._walk(trie, res)
+        return res
+
+    def _walk(self, node, res):
+        if None in node:
+            _resolve(self.load(), node, res, self)
+            return
+        c = self.peek()
+        if c == _LBRACE:
+            self.pos += 1
+            if self.peek() == _RBRACE:
+                self.pos += 1
+                return
+            while True:
+                child = node.get(self._key())
+                if child is None:
+                    self.skip()
+                else:
+                    self._walk(child, res)
+                    if not self._left:
+                        return
+                c = self.peek()
+                self.pos += 1
+                if c == _RBRACE:
+                    return
+                if c != _COMMA:
+                    raise self.error("expected ',' or '}'", self.pos - 1)
+        elif c == _LBRACK:
+            self.pos += 1
+            if self.peek() == _RBRACK:
+                self.pos += 1
+                return
+            idx = 0
+            while True:
+                child = node.get(idx)
+                if child is None:
+                    self.skip()
+                else:
+                    self._walk(child, res)
+                    if not self._left:
+                        return
+                idx += 1
+                c = self.peek()
+                self.pos += 1
+                if c == _RBRACK:
+                    return
+                if c != _COMMA:
+                    raise self.error("expected ',' or ']'", self.pos - 1)
+        else:
+            self.skip()
+
+
+def _resolve(v, node, res, rd):
+    # Fill results for the built value v and any deeper paths under node.
+    for k in node:
+        if k is None:
+            for n in node[None]:
+                res[n] = v
+                rd._left -= 1
+            continue
+        if isinstance(k, int):
+            if isinstance(v, list) and k < len(v):
+                _resolve(v[k], node[k], res, rd)
+        elif isinstance(v, dict) and k in v:
+            _resolve(v[k], node[k], res, rd)
+
+
+def loads(data, max_depth=512):
+    """Parse a whole JSON document held in bytes."""
+    rd = Reader(data, max_depth=max_depth)
+    v = rd.load()
+    rd.finish()
+    return v
+
+
+# --- writer: the request body as a stream of small pieces -----------------------------
+
+
+def dump_iter(obj):
+    """Yield the JSON text of obj as bytes pieces (never one big string)."""
+    if isinstance(obj, dict):
+        yield b"{"
+        first = True
+        for k in obj:
+            if not first:
+                yield b","
+            first = False
+            if not isinstance(k, str):
+                raise TypeError("JSON keys must be str, not %s" % type(k).__name__)
+            yield _scalar_bytes(k)
+            yield b":"
+            for p in dump_iter(obj[k]):
+                yield p
+        yield b"}"
+    elif isinstance(obj, (list, tuple)):
+        yield b"["
+        first = True
+        for v in obj:
+            if not first:
+                yield b","
+            first = False
+            for p in dump_iter(v):
+                yield p
+        yield b"]"
+    else:
+        yield _scalar_bytes(obj)
+
+
+def _scalar_bytes(v):
+    import json
+
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return json.dumps(v).encode()
+    if isinstance(v, (bytes, bytearray)):
+        raise TypeError("bytes are not JSON; decode them or upload them as a file")
+    raise TypeError("cannot send %s as JSON" % type(v).__name__)
