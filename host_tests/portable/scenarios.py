@@ -1,0 +1,125 @@
+# Client scenarios that run unchanged under CPython (imported by pytest) and MicroPython
+# (micropython scenarios.py NAME JSON-ARGS, printing "RESULT <json>"). The replay server and the
+# assertions live on the pytest side; these only drive the library and report what happened.
+import gc
+import json
+import sys
+
+from tinyopenai import OpenAI
+
+MPY = sys.implementation.name == "micropython"
+
+
+def _client(a):
+    sleeps = []
+    c = OpenAI(
+        api_key=a.get("key", "sk-test-key"),
+        base_url=a["url"],
+        ca=a.get("ca"),
+        max_retries=a.get("max_retries", 2),
+        timeout=a.get("timeout", 10),
+        sleep=sleeps.append,
+    )
+    return c, sleeps
+
+
+def _err(e):
+    d = {"error": type(e).__name__, "message": str(e)}
+    for k in ("status_code", "type", "code", "param", "request_id"):
+        d[k] = getattr(e, k, None)
+    return d
+
+
+def _live():
+    gc.collect()
+    return gc.mem_alloc() if MPY else 0
+
+
+def chat(a):
+    c, sleeps = _client(a)
+    kw = a.get("kwargs") or {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hi"}]}
+    out = []
+    for _ in range(a.get("times", 1)):
+        try:
+            r = c.chat.completions.create(pick=a.get("pick"), **kw)
+            out.append(list(r) if isinstance(r, tuple) else r)
+        except Exception as e:
+            out.append(_err(e))
+    return {"results": out, "sleeps": sleeps, "opened": c._conn.opened}
+
+
+def stream(a):
+    c, sleeps = _client(a)
+    kw = a.get("kwargs") or {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hi"}]}
+    items = []
+    heap = []
+    count = 0
+    keep = a.get("keep", True)
+    every = a.get("measure_every", 0)
+    try:
+        for v in c.chat.completions.create(stream=True, pick=a.get("pick"), **kw):
+            count += 1
+            if keep:
+                items.append(list(v) if isinstance(v, tuple) else v)
+            if every and count % every == 0:
+                heap.append(_live())
+            if count == a.get("stop_after"):
+                break
+    except Exception as e:
+        items.append(_err(e))
+    after = None
+    if a.get("then_chat"):  # the connection must still be usable (or re-made) afterwards
+        after = c.chat.completions.create(model="m", messages=[], pick="choices.0.message.content")
+    return {"items": items, "count": count, "heap": heap, "sleeps": sleeps, "opened": c._conn.opened,
+            "after": after}
+
+
+def moderation(a):
+    c, sleeps = _client(a)
+    try:
+        r = c.moderations.create(input=a.get("input", "text"), pick=a.get("pick"), **(a.get("kwargs") or {}))
+        return {"result": list(r) if isinstance(r, tuple) else r, "sleeps": sleeps}
+    except Exception as e:
+        return {"result": _err(e), "sleeps": sleeps}
+
+
+def big_pick(a):
+    # A chat answer of about a megabyte, in a small heap: only the picked values are built.
+    c, _ = _client(a)
+    before = _live()
+    r = c.chat.completions.create(model="m", messages=[], pick=a["pick"])
+    return {"result": list(r) if isinstance(r, tuple) else r, "heap_delta": _live() - before}
+
+
+def replay(a):
+    # Each job: {"kind": "chat"|"moderation"|"request", "kwargs": {...}, "stream": bool,
+    # "method":..., "path":...}; the server serves the recordings in the same order.
+    c, sleeps = _client(a)
+    out = []
+    for job in a["jobs"]:
+        kw = job.get("kwargs") or {}
+        try:
+            if job["kind"] == "chat":
+                r = c.chat.completions.create(**kw)
+            elif job["kind"] == "moderation":
+                r = c.moderations.create(**kw)
+            else:
+                r = c.request(job["method"], job["path"], body=kw or None, stream=job.get("stream", False))
+            if job.get("stream"):
+                r = [ev for ev in r]
+            out.append({"value": r})
+        except Exception as e:
+            out.append(_err(e))
+    return {"results": out, "sleeps": sleeps}
+
+
+def run(name, args):
+    try:
+        return globals()[name](args)
+    except Exception as e:
+        return _err(e)
+
+
+if __name__ == "__main__":
+    res = run(sys.argv[1], json.loads(sys.argv[2]))
+    print("RESULT " + json.dumps(res))

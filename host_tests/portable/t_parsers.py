@@ -1,0 +1,292 @@
+# Parser tests that run unchanged under CPython and MicroPython: the JSON reader, the SSE
+# reader and the HTTP response reader, each fed whole and split into 1-byte and odd-sized reads.
+# Prints one line per failed check and "PASS n" at the end; exits 1 on any failure.
+import sys
+
+from tinyopenai import APIConnectionError
+from tinyopenai._http import Conn
+from tinyopenai._json import JSONError, Reader, compile_paths, loads
+from tinyopenai._sse import Events
+
+SPLITS = (1, 2, 3, 7, 13, 64, 100000)
+MPY = sys.implementation.name == "micropython"
+checks = [0]
+failures = []
+
+
+def check(cond, what):
+    checks[0] += 1
+    if not cond:
+        failures.append(what)
+        print("FAIL", what)
+
+
+def feeder(data, k):
+    """readinto(mv) over data, at most k bytes per call."""
+    state = [0]
+
+    def rd(mv):
+        i = state[0]
+        n = min(k, len(mv), len(data) - i)
+        mv[:n] = data[i : i + n]
+        state[0] = i + n
+        return n
+
+    return rd
+
+
+def json_reader(data, k, bufsize=32):
+    return Reader(feeder(data, k), bytearray(bufsize))
+
+
+# --- JSON ----------------------------------------------------------------------------------
+
+DOCS = [
+    (b'{"a": 1, "b": [true, false, null], "c": {"d": "e"}}', {"a": 1, "b": [True, False, None], "c": {"d": "e"}}),
+    (b'  [ 1 , -2 , 3.5 , -4e2 , 5E-1 , 0 , -0.25 , 1e+2 ]  ', [1, -2, 3.5, -400.0, 0.5, 0, -0.25, 100.0]),
+    (b'"esc: \\" \\\\ \\/ \\b \\f \\n \\r \\t \\u0041\\u00e9\\u20ac"', 'esc: " \\ / \x08 \x0c \n \r \t A\u00e9\u20ac'),
+    (b'"pair: \\ud83d\\ude00 raw: \xf0\x9f\x98\x80 \xc3\xa9"', "pair: \U0001f600 raw: \U0001f600 \u00e9"),
+    (b'{"k\\"ey": {"nested]": "}{[", "x": []}, "y": {}}', {'k"ey': {"nested]": "}{[", "x": []}, "y": {}}),
+    (b"[" * 200 + b"]" * 200, None),
+    (b'12345678901234567890123456789', 12345678901234567890123456789),
+    (b'"' + b"x" * 300 + b'"', "x" * 300),
+    (b'"\\\\"', "\\"),
+    (b'["\\\\\\"", "a\\\\", "\\\\\\\\"]', ['\\"', "a\\", "\\\\"]),
+    (b"\t\r\n {}\n", {}),
+]
+
+
+def nest(n):
+    v = []
+    for _ in range(n - 1):
+        v = [v]
+    return v
+
+
+for doc, want in DOCS:
+    if want is None:
+        want = nest(200)
+    for k in SPLITS:
+        for bs in (32, 512):
+            try:
+                rd = json_reader(doc, k, bs)
+                v = rd.load()
+                rd.finish()
+                got = v
+            except JSONError as e:
+                got = "JSONError %s" % e
+            check(got == want, "load %r split %d buf %d -> %r" % (doc[:40], k, bs, got))
+            # skipping the value inside a list leaves the reader right after it
+            wrapped = b"[" + doc + b', "after"]'
+            rd = json_reader(wrapped, k, 512)
+            try:
+                rd.peek()
+                rd.pos += 1
+                rd.skip()
+                rd.peek()
+                rd.pos += 1
+                after = rd.load()
+            except JSONError as e:
+                after = "JSONError %s" % e
+            check(after == "after", "skip %r split %d -> %r" % (doc[:40], k, after))
+
+# literals CPython's json accepts
+for k in SPLITS:
+    v = json_reader(b"[NaN, Infinity, -Infinity, -1]", k).load()
+    check(v[0] != v[0] and v[1] == float("inf") and v[2] == float("-inf") and v[3] == -1, "nan/inf split %d" % k)
+
+# malformed: the typed error at the same offset however the input is split
+BAD = [
+    (b'{"a":1,}', 7), (b"[1 2]", 3), (b'"abc', 4), (b"01", 0), (b'{"a"', 4), (b"tru", 0), (b"[1,]", 3),
+    (b'"a\x01"', 2), (b"1.", 0), (b"-", 0), (b'"\\x"', 1), (b'{"a":1}x', 7), (b'"\\u12G4"', 3), (b"", 0),
+    (b"[", 1), (b'{"a":[1,{"b":2}', 15), (b'"\xff"', 1), (b"[1}", 2), (b'{"a" 1}', 5), (b"1e", 0), (b"-01", 0),
+    (b"[.5]", 1), (b"+1", 0), (b"nul", 0), (b'["a"\n,', 6),
+]
+for doc, off in BAD:
+    for k in SPLITS:
+        try:
+            rd = json_reader(doc, k, 16)
+            rd.load()
+            rd.finish()
+            got = "no error"
+        except JSONError as e:
+            got = e.offset
+        check(got == off, "malformed %r split %d: offset %r, want %r" % (doc, k, got, off))
+
+too_deep = b"[" * 600 + b"]" * 600
+try:
+    loads(too_deep)
+    check(False, "600 levels accepted with max_depth 512")
+except JSONError as e:
+    check("nesting" in str(e), "deep nesting message: %s" % e)
+check(loads(too_deep, max_depth=1000) == nest(600), "600 levels with max_depth=1000")
+
+# token longer than the buffer: a clear error, not a crash
+try:
+    json_reader(b"[" + b"1" * 40 + b"]", 3, 16).load()
+    check(False, "long number in a 16-byte buffer accepted")
+except JSONError as e:
+    check("buffer" in str(e), "long token message: %s" % e)
+
+# pick
+PDOC = (b'{"id": "x", "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hi \\"there\\""},'
+        b' "logprobs": {"content": [{"token": "]", "logprob": -0.5, "bytes": [93]}]}},'
+        b' {"index": 1, "message": {"content": "second"}}], "usage": {"total_tokens": 7}, "n": null}')
+PICKS = [
+    ("choices.0.message.content", ['Hi "there"']),
+    (("choices.1.message.content", "usage.total_tokens", "missing.path", "choices.5", "n"), ["second", 7, None, None, None]),
+    (("usage", "usage.total_tokens"), [{"total_tokens": 7}, 7]),
+    (("choices.0.logprobs.content.0.token", "id"), ["]", "x"]),
+    (("id.0", "choices.x", "usage.total_tokens.deeper"), [None, None, None]),
+]
+for paths, want in PICKS:
+    for k in SPLITS:
+        got = json_reader(PDOC, k, 32).pick(*compile_paths(paths))
+        check(got == want, "pick %r split %d -> %r" % (paths, k, got))
+
+# pick stops as soon as everything is found: the rest is not read
+rd = json_reader(b'{"a": 1, "b": ' + b"[" * 50 + b"garbage", 5, 32)
+check(rd.pick(*compile_paths("a")) == [1], "pick stops early")
+
+# --- SSE -----------------------------------------------------------------------------------
+
+SSE = (
+    b": keep-alive comment\r\n\r\n"
+    b"data: {\"n\": 1}\n\n"
+    b"event: thread.run.created\r\ndata: {\"n\": 2}\r\n\r\n"
+    b"data: line one\ndata: line two\n\n"
+    b"data:nospace\rid: 7\rretry: 100\r\r"
+    b"event: ignored-without-data\n\n"
+    b"data\n\n"
+    b"data: [DONE]\n\n"
+    b"data: trailing event without its blank line"
+)
+SSE_WANT = [(None, b'{"n": 1}'), ("thread.run.created", b'{"n": 2}'), (None, b"line one\nline two"),
+            (None, b"nospace"), (None, b""), (None, b"[DONE]")]
+for k in SPLITS:
+    ev = Events(feeder(SSE, k), bytearray(16))
+    got = []
+    while True:
+        e = ev.next()
+        if e is None:
+            break
+        got.append(e)
+    check(got == SSE_WANT, "sse split %d -> %r" % (k, got))
+
+try:
+    ev = Events(feeder(b"data: " + b"x" * 500 + b"\n\n", 7), bytearray(16), max_event=100)
+    ev.next()
+    check(False, "oversized event accepted")
+except JSONError as e:
+    check("larger" in str(e) or "longer" in str(e), "oversized event message %s" % e)
+
+# --- HTTP response reader ------------------------------------------------------------------
+
+
+class FakeSock:
+    """A socket that answers with canned responses, at most k bytes per recv (as a network
+    would); each response becomes readable only after the next request head was sent."""
+
+    def __init__(self, responses, k):
+        self.pending = list(responses)
+        self.data = b""
+        self.i = 0
+        self.k = k
+        self.sent = bytearray()
+        self.closed = False
+
+    def _take(self, n, exact=False):
+        n = min(n, len(self.data) - self.i) if exact else min(n, self.k, len(self.data) - self.i)
+        b = self.data[self.i : self.i + n]
+        self.i += n
+        return b
+
+    def recv(self, n):
+        return self._take(n)
+
+    def recv_into(self, mv):
+        b = self._take(len(mv))
+        mv[: len(b)] = b
+        return len(b)
+
+    def readinto(self, mv):  # MicroPython's: fills the buffer unless the stream ends
+        b = self._take(len(mv), True)
+        mv[: len(b)] = b
+        return len(b)
+
+    def sendall(self, b):
+        self.sent += b
+        if bytes(b).endswith(b"\r\n\r\n") and self.pending:
+            self.data = self.data[self.i :] + self.pending.pop(0)
+            self.i = 0
+
+    def close(self):
+        self.closed = True
+
+
+def conn_with(responses, k):
+    c = Conn(False, "example.test", 80, bufsize=32)
+    c.sock = FakeSock(responses if isinstance(responses, list) else [responses], k)
+    return c
+
+
+def body_of(resp, k=5):
+    out = bytearray()
+    mv = memoryview(bytearray(k))
+    while True:
+        n = resp.readinto(mv)
+        if not n:
+            return bytes(out)
+        out += mv[:n]
+
+
+CHUNKED = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\ntransfer-ENCODING: Chunked\r\n"
+           b"X-Request-Id: req_1\r\nSet-Cookie: a\r\n\r\n"
+           b"5;ext=1\r\nhello\r\n1\r\n \r\nA\r\n0123456789\r\n0\r\nTrailer: x\r\n\r\n")
+LENGTH = (b"HTTP/1.1 404 Not Found\r\ncontent-length: 11\r\nX-Dup: 1\r\nx-dup: 2\r\n"
+          b"Retry-After:   3  \r\n\r\n{\"e\": true}")
+CLOSE = b"HTTP/1.0 200 OK\nContent-Type: text/plain\n\nuntil the end"
+for k in SPLITS:
+    c = conn_with([CHUNKED, LENGTH, CLOSE], k)
+    r = c.request("GET", "/v1/x", [("Authorization", "Bearer k")])
+    check(r.status == 200 and r.headers.get("x-request-id") == "req_1", "chunked head split %d" % k)
+    check("set-cookie" not in r.headers, "2xx keeps only the needed headers (split %d)" % k)
+    check(body_of(r) == b"hello 0123456789", "chunked body split %d" % k)
+    check(c.sock is not None and c.busy is None, "keep-alive after chunked split %d" % k)
+    r = c.request("GET", "/v1/y", [])
+    check(r.status == 404 and r.headers["x-dup"] == "1, 2" and r.headers["retry-after"] == "3",
+          "error headers split %d: %r" % (k, r.headers))
+    check(body_of(r, 3) == b'{"e": true}', "content-length body split %d" % k)
+    r = c.request("GET", "/v1/z", [])
+    check(body_of(r) == b"until the end", "read-until-close body split %d" % k)
+    check(c.sock is None, "HTTP/1.0 answer closes the connection (split %d)" % k)
+
+# the request is written piecewise, exactly
+c = conn_with(LENGTH, 4)
+sock = c.sock
+c.request("POST", "/v1/p", [("A", "b")], 7, lambda: iter([b"{", b'"x"', b":1}"]))
+check(bytes(sock.sent) == b'POST /v1/p HTTP/1.1\r\nHost: example.test\r\nA: b\r\nContent-Length: 7\r\n\r\n{"x":1}',
+      "request bytes %r" % bytes(sock.sent))
+
+# truncated and malformed answers are typed errors
+TRUNC = [
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel",
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n",
+    b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort",
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n",
+    b"HTTP/1.1 200 OK\r\nContent-Le",
+    b"<html>not http</html>\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nX-Big: " + b"y" * 17000 + b"\r\n\r\n",
+]
+for raw in TRUNC:
+    for k in (1, 7, 100000):
+        c = conn_with(raw, k)
+        try:
+            body_of(c.request("GET", "/", []))
+            got = "no error"
+        except APIConnectionError as e:
+            got = "ok"
+        check(got == "ok" and c.sock is None, "truncated %r split %d -> %s" % (raw[:50], k, got))
+
+print("PASS %d" % checks[0] if not failures else "FAILED %d of %d" % (len(failures), checks[0]))
+sys.exit(1 if failures else 0)
