@@ -253,7 +253,7 @@ class Reader:
         p = self.pos
         cp = self._hex4(p + 2)
         self.pos = p + 6
-        if 0xD800 <= cp < 0xDC00 and self._need(12):
+        if 0xD800 <= cp < 0xDC00 and self._need(6):
             p = self.pos
             if self.buf[p] == _BSLASH and self.buf[p + 1] == 0x75:
                 lo = self._hex4(p + 2)

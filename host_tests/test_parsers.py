@@ -1,0 +1,20 @@
+"""The portable parser tests (JSON, SSE, HTTP response reader; every input whole and in 1-byte
+and odd-sized reads) under both runtimes."""
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import PORTABLE, ROOT, micropython
+
+
+def test_parsers_cpython():
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "lib"))
+    p = subprocess.run([sys.executable, str(PORTABLE / "t_parsers.py")], capture_output=True, text=True, env=env)
+    assert p.returncode == 0 and "PASS" in p.stdout, p.stdout + p.stderr
+
+
+@pytest.mark.parametrize("lib", ["source", "mpy"])
+def test_parsers_micropython(lib, mpy_lib):
+    rc, out = micropython(PORTABLE / "t_parsers.py", lib=None if lib == "source" else mpy_lib)
+    assert rc == 0 and "PASS" in out, out
