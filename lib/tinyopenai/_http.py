@@ -318,7 +318,7 @@ class Response:
         line = c._line(1024)
         if line is None:
             c.close()
-            raise APIConnectionError("connection closed in a chunked body")
+            raise APIConnectionError("connection closed in a chunked body (truncated response)")
         semi = line.find(b";")
         if semi >= 0:
             line = line[:semi]

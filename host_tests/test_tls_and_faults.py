@@ -1,0 +1,67 @@
+"""TLS refusals (unknown CA, wrong host name, expired certificate) and transport faults, under
+both runtimes. A refused server never sees a request, so the API key never reaches it."""
+import fixtures
+import pytest
+from conftest import RUNTIMES, client_args
+from replay_server import ReplayServer
+
+pytestmark = pytest.mark.parametrize("rt", RUNTIMES)
+
+
+@pytest.mark.parametrize("kind", ["unknown_ca", "wrong_host", "expired"])
+def test_tls_refusals(rt, kind, pki, run):
+    with ReplayServer(tls_context=pki.server_context(kind)) as srv:
+        srv.push(fixtures.chat("must not be read"))
+        r = run(rt, "chat", client_args(srv, pki, max_retries=0))
+        e = r["results"][0]
+        assert e["error"] == "APIConnectionError", e
+        assert "TLS handshake with 127.0.0.1 failed" in e["message"]
+        assert srv.requests == [] and srv.handshakes == 0
+
+
+def test_tls_accepts_good_certificate_given_as_pem(rt, server, pki, run):
+    server.push(fixtures.chat("pem ok"))
+    r = run(rt, "chat", client_args(server, None, ca=pki.ca_pem, pick="choices.0.message.content"))
+    assert r["results"] == ["pem ok"]
+
+
+def test_bundled_roots_do_not_trust_the_test_ca(rt, server, run):
+    # ca=None means the bundled public roots: our test CA is not one of them
+    server.push(fixtures.chat("must not be read"))
+    r = run(rt, "chat", client_args(server, None, max_retries=0))
+    assert r["results"][0]["error"] == "APIConnectionError" and server.requests == []
+
+
+def test_read_timeout(rt, server, pki, run):
+    stall = fixtures.chat("late")
+    stall["fault"] = {"stall": 3}
+    server.push(stall)
+    r = run(rt, "chat", client_args(server, pki, max_retries=0, timeout=1))
+    assert r["results"][0]["error"] == "APITimeoutError"
+
+
+def test_reset_mid_body_is_retried(rt, server, pki, run):
+    cut = fixtures.chat("x" * 5000)
+    cut["fault"] = {"reset_after": 1200}
+    server.push(cut, fixtures.chat("whole"))
+    r = run(rt, "chat", client_args(server, pki, pick="choices.0.message.content"))
+    assert r["results"] == ["whole"] and len(r["sleeps"]) == 1
+
+
+def test_truncated_chunked_body(rt, server, pki, run):
+    cut = fixtures.chat("y" * 3000)
+    cut["fault"] = {"truncate_chunked": True}
+    server.push(cut)
+    r = run(rt, "chat", client_args(server, pki, max_retries=0))
+    e = r["results"][0]
+    assert e["error"] == "APIConnectionError" and "truncated" in e["message"]
+
+
+def test_refused_connection(rt, run):
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()  # nothing listens there now
+    r = run(rt, "chat", {"url": "http://127.0.0.1:%d/v1" % port, "max_retries": 1})
+    assert r["results"][0]["error"] == "APIConnectionError" and len(r["sleeps"]) == 1
