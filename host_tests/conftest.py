@@ -42,6 +42,8 @@ def mpy_lib(tmp_path_factory):
         dst = out / src.relative_to(ROOT / "lib").with_suffix(".mpy")
         dst.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run([MPY_CROSS, "-o", str(dst), str(src)], check=True)
+    # the scenario driver too: compiling source at import would eat a small heap by itself
+    subprocess.run([MPY_CROSS, "-o", str(out / "scenarios.mpy"), str(PORTABLE / "scenarios.py")], check=True)
     return out
 
 
@@ -60,11 +62,13 @@ def plain_server():
 
 
 def micropython(script, argv=(), heap="2m", lib=None, timeout=300):
-    """Run a script under the MicroPython Unix port with lib (compiled .mpy dir, or the .py
-    sources) and the portable helpers on its path. Returns (returncode, stdout)."""
+    """Run a script (a path, or "-m module") under the MicroPython Unix port with lib (compiled
+    .mpy dir, or the .py sources) and the portable helpers on its path.
+    Returns (returncode, output)."""
     path = ".frozen:%s:%s" % (lib or ROOT / "lib", PORTABLE)
     env = dict(os.environ, MICROPYPATH=path)
-    p = subprocess.run([MICROPYTHON, "-X", "heapsize=" + heap, str(script)] + list(argv),
+    script = str(script).split(" ") if str(script).startswith("-m ") else [str(script)]
+    p = subprocess.run([MICROPYTHON, "-X", "heapsize=" + heap] + script + list(argv),
                        capture_output=True, env=env, timeout=timeout, cwd=str(ROOT))
     return p.returncode, p.stdout.decode("utf-8", "replace") + p.stderr.decode("utf-8", "replace")
 
@@ -78,7 +82,7 @@ def run(mpy_lib):
             import scenarios
 
             return json.loads(json.dumps(scenarios.run(name, args)))
-        rc, out = micropython(PORTABLE / "scenarios.py", [name, json.dumps(args)], heap=heap, lib=mpy_lib)
+        rc, out = micropython("-m scenarios", [name, json.dumps(args)], heap=heap, lib=mpy_lib)
         for line in out.splitlines():
             if line.startswith("RESULT "):
                 return json.loads(line[7:])

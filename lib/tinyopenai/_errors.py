@@ -66,6 +66,15 @@ class InternalServerError(APIStatusError):
     pass
 
 
+class APIResponseValidationError(APIError):
+    """A 2xx answer whose body is not what was expected (malformed JSON, an HTML page)."""
+
+    def __init__(self, message, status_code, headers, cause=None):
+        super().__init__(message, None, headers)
+        self.status_code = status_code
+        self.cause = cause
+
+
 class APIConnectionError(APIError):
     """The request did not get a complete answer: DNS, refused, reset, TLS, truncated body.
 
@@ -81,34 +90,3 @@ class APIConnectionError(APIError):
 class APITimeoutError(APIConnectionError):
     def __init__(self, cause=None):
         super().__init__("Request timed out.", cause)
-
-
-_BY_STATUS = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    409: ConflictError,
-    422: UnprocessableEntityError,
-    429: RateLimitError,
-}
-
-
-def status_error(status, body, headers):
-    """Map a non-2xx status and its (parsed or text) body to the typed error."""
-    msg = None
-    if isinstance(body, dict):
-        err = body.get("error")
-        if isinstance(err, dict):
-            msg = err.get("message")
-        elif isinstance(err, str):
-            msg = err
-    elif body:
-        msg = body
-    text = "Error code: %d" % status
-    if msg:
-        text = "%s - %s" % (text, msg)
-    cls = _BY_STATUS.get(status)
-    if cls is None:
-        cls = InternalServerError if status >= 500 else APIStatusError
-    return cls(text, status, body, headers)

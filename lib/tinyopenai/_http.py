@@ -46,38 +46,14 @@ def net_error(e, what):
     return APIConnectionError(what, e)
 
 
-def parse_url(url):
-    """'https://host:port/prefix' -> (tls, host, port, prefix)."""
-    if url.startswith("https://"):
-        tls, rest, port = True, url[8:], 443
-    elif url.startswith("http://"):
-        tls, rest, port = False, url[7:], 80
-    else:
-        raise ValueError("base_url must start with http:// or https://: %r" % url)
-    slash = rest.find("/")
-    hostport, prefix = (rest, "") if slash < 0 else (rest[:slash], rest[slash:])
-    host = hostport
-    if hostport.startswith("["):  # [IPv6]:port
-        close = hostport.find("]")
-        host = hostport[1:close]
-        if hostport[close + 1 : close + 2] == ":":
-            port = int(hostport[close + 2 :])
-    elif ":" in hostport:
-        c = hostport.rfind(":")
-        host, port = hostport[:c], int(hostport[c + 1 :])
-    if not host:
-        raise ValueError("base_url has no host: %r" % url)
-    return tls, host, port, prefix.rstrip("/")
-
-
 class Conn:
     """One connection to one server, reused across requests while the server keeps it open."""
 
-    def __init__(self, tls, host, port, tls_context=None, timeout=30, bufsize=1024):
+    def __init__(self, tls, host, port, tls_context=None, timeout=30, bufsize=512):
         self.tls = tls
         self.host = host
         self.port = port
-        self._ctx = tls_context  # callable returning an SSLContext (built once, lazily)
+        self._ctx = tls_context  # an SSLContext for https
         if isinstance(timeout, (tuple, list)):
             self.connect_timeout, self.read_timeout = timeout
         else:
@@ -121,7 +97,7 @@ class Conn:
             raise net_error(e, "cannot connect to %s:%d" % (self.host, self.port))
         if self.tls:
             try:
-                s = self._ctx().wrap_socket(s, server_hostname=self.host)
+                s = self._ctx.wrap_socket(s, server_hostname=self.host)
             except (OSError, ValueError) as e:
                 s.close()
                 raise net_error(e, "TLS handshake with %s failed" % self.host)

@@ -1,8 +1,10 @@
-# Server-sent events over a body reader. Core module: imports only _json.
+# Server-sent events over a body reader, and the Stream iterator the client returns for
+# stream=True. Core module: imports _json and _errors.
 # Lines end in CRLF, LF or CR; `data:` lines join with LF; comments and unknown fields
 # are ignored; an event is dispatched at a blank line.
 
-from ._json import JSONError
+from ._errors import APIError, APIResponseValidationError
+from ._json import JSONError, Reader, compile_paths, loads
 
 
 class Events:
@@ -82,3 +84,78 @@ class Events:
                     raise JSONError("event larger than %d bytes" % self.max_event, self.base + self.pos)
             elif field == b"event":
                 name = str(value, "utf-8")
+
+
+class Stream:
+    """Iterator over a server-sent event stream: each event's JSON payload (or the picked
+    value of it), up to [DONE]. The connection is released when the stream ends, on close(),
+    or when the client makes its next request."""
+
+    def __init__(self, client, resp, pick):
+        self._resp = resp
+        self._events = Events(resp.readinto, client._buf)
+        self._single = isinstance(pick, str)
+        self._pick = None
+        if pick is not None:
+            paths = (pick,) if self._single else tuple(pick)
+            self._pick = compile_paths(paths + ("error",))
+
+    def __iter__(self):
+        return self
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        self._resp.close()
+
+    def __next__(self):
+        while True:
+            ev = self._next_event()
+            if ev is None:
+                raise StopIteration
+            if self._pick is None:
+                return ev
+            if self._single:
+                if ev[0] is not None:
+                    return ev[0]
+            else:
+                for v in ev:
+                    if v is not None:
+                        return tuple(ev)
+
+    def _next_event(self):
+        # The payload of the next data event (picked values as a list when picking), None at
+        # the end. In-band errors raise APIError.
+        resp = self._resp
+        try:
+            ev = self._events.next()
+            if ev is None:
+                resp.close()
+                return None
+            name, data = ev
+            if data == b"[DONE]":
+                resp.drain(4096)
+                return None
+            if self._pick is None or name == "error":
+                v = loads(data)
+                err = v.get("error") if isinstance(v, dict) else None
+                if name == "error":
+                    err = err or v
+            else:
+                v = Reader(data).pick(*self._pick)
+                err = v.pop()
+        except JSONError as e:
+            resp.close()
+            raise APIResponseValidationError("malformed event in stream: %s" % e, resp.status, resp.headers, e)
+        except APIError:
+            resp.close()
+            raise
+        if err is not None:
+            resp.close()
+            msg = err.get("message") if isinstance(err, dict) else str(err)
+            raise APIError(msg or "error event in stream", {"error": err}, resp.headers)
+        return v

@@ -12,7 +12,7 @@ class _Completions:
         params["messages"] = messages
         if stream:
             params["stream"] = True
-        return self._c._request("POST", "/chat/completions", params, stream=stream, pick=pick)
+        return self._c.request("POST", "/chat/completions", params, stream=stream, pick=pick)
 
 
 class Chat:

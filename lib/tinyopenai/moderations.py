@@ -9,7 +9,7 @@ class Moderations:
         """POST /moderations. input: a string, a list of strings, or multimodal parts."""
         params["input"] = input
         params["model"] = model
-        return self._c._request("POST", "/moderations", params, pick=pick)
+        return self._c.request("POST", "/moderations", params, pick=pick)
 
 
 def service(client):

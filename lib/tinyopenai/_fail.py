@@ -1,0 +1,115 @@
+# What the client needs only when something went wrong: mapping an error answer to its typed
+# error, and how long to wait before a retry. Loaded on the first failure. Core module.
+
+from ._errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+)
+from ._json import JSONError, loads
+
+_ERROR_BODY_CAP = 8192
+_RETRY_AFTER_CAP = 60.0
+
+_BY_STATUS = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error(status, body, headers):
+    """Map a non-2xx status and its (parsed or text) body to the typed error."""
+    msg = None
+    if isinstance(body, dict):
+        err = body.get("error")
+        if isinstance(err, dict):
+            msg = err.get("message")
+        elif isinstance(err, str):
+            msg = err
+    elif body:
+        msg = body
+    text = "Error code: %d" % status
+    if msg:
+        text = "%s - %s" % (text, msg)
+    cls = _BY_STATUS.get(status)
+    if cls is None:
+        cls = InternalServerError if status >= 500 else APIStatusError
+    return cls(text, status, body, headers)
+
+
+def text_of(raw):
+    """A short readable text of an error body (the <title> of an HTML page)."""
+    try:
+        t = str(raw, "utf-8")
+    except UnicodeError:
+        return repr(raw[:200])
+    lo = t.lower()
+    b = lo.find("<title>")
+    if b >= 0:
+        e = lo.find("</title>", b)
+        if e > b:
+            return t[b + 7 : e].strip()
+    return t[:300].strip()
+
+
+def from_response(resp):
+    """The typed error for a non-2xx answer; its body is read (capped) and parsed."""
+    raw = resp.read(_ERROR_BODY_CAP)
+    try:
+        body = loads(raw)
+    except JSONError:
+        body = text_of(raw)
+    return status_error(resp.status, body, resp.headers)
+
+
+def not_json(resp):
+    """A 2xx answer that is an HTML page where JSON was expected."""
+    body = resp.read(512)
+    return APIResponseValidationError("expected JSON, got an HTML page: %s" % text_of(body), resp.status, resp.headers)
+
+
+def retry_delay(e, attempt, max_retries):
+    """Seconds to wait before the next attempt, or None when e is final (as openai-python:
+    408/409/429/5xx and connection errors; Retry-After honoured up to a cap; never for
+    insufficient_quota)."""
+    if attempt >= max_retries or isinstance(e, APIResponseValidationError):
+        return None
+    if isinstance(e, APIStatusError):
+        h = e.headers
+        should = h.get("x-should-retry")
+        if should == "false":
+            return None
+        s = e.status_code
+        if should != "true" and not (s in (408, 409, 429) or s >= 500):
+            return None
+        if e.code == "insufficient_quota" or e.type == "insufficient_quota":
+            return None
+        wait = None
+        try:
+            if "retry-after-ms" in h:
+                wait = float(h["retry-after-ms"]) / 1000
+            elif "retry-after" in h:
+                wait = float(h["retry-after"])
+        except ValueError:
+            pass  # an HTTP date: use our own backoff
+        if wait is not None and wait >= 0:
+            return wait if wait < _RETRY_AFTER_CAP else _RETRY_AFTER_CAP
+    elif not isinstance(e, APIConnectionError):
+        return None
+    import random
+
+    d = 0.5 * (1 << attempt)
+    return (d if d < 8.0 else 8.0) * (1 - 0.25 * random.random())

@@ -1,0 +1,120 @@
+# What a client needs only while it is being made: settings from the environment, the base
+# URL, the TLS context and its root certificates. The constructor imports this module and drops
+# it again, so its code does not stay in RAM. Core module: imports _errors.
+
+import ssl
+
+from ._errors import OpenAIError
+
+
+def getenv(name):
+    try:
+        import os
+
+        return os.getenv(name)
+    except (ImportError, AttributeError):  # ESP32: no os.getenv
+        return None
+
+
+def parse_url(url):
+    """'https://host:port/prefix' -> (tls, host, port, prefix)."""
+    if url.startswith("https://"):
+        tls, rest, port = True, url[8:], 443
+    elif url.startswith("http://"):
+        tls, rest, port = False, url[7:], 80
+    else:
+        raise OpenAIError("base_url must start with http:// or https://: %r" % url)
+    slash = rest.find("/")
+    hostport, prefix = (rest, "") if slash < 0 else (rest[:slash], rest[slash:])
+    host = hostport
+    try:
+        if hostport.startswith("["):  # [IPv6]:port
+            close = hostport.find("]")
+            host = hostport[1:close]
+            if hostport[close + 1 : close + 2] == ":":
+                port = int(hostport[close + 2 :])
+        elif ":" in hostport:
+            c = hostport.rfind(":")
+            host, port = hostport[:c], int(hostport[c + 1 :])
+    except ValueError:
+        raise OpenAIError("bad port in base_url: %r" % url)
+    if not host:
+        raise OpenAIError("base_url has no host: %r" % url)
+    return tls, host, port, prefix.rstrip("/")
+
+
+def context(ca, insecure):
+    """An SSLContext that verifies the server against ca (see ca_ders), or, only when the
+    caller explicitly asked for it, one that does not verify at all."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if insecure:
+        if hasattr(ctx, "check_hostname"):
+            ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE  # dangerously_skip_tls_verify=True: explicit opt-out
+        return ctx
+    # MicroPython resets verify_mode to CERT_NONE: always set it. One DER root per call.
+    ctx.verify_mode = ssl.CERT_REQUIRED
+    for der in ca_ders(ca):
+        ctx.load_verify_locations(cadata=der)
+    return ctx
+
+
+def pem_to_der(pem):
+    import binascii
+
+    out = []
+    start = 0
+    while True:
+        b = pem.find(b"-----BEGIN CERTIFICATE-----", start)
+        if b < 0:
+            return out
+        e = pem.find(b"-----END CERTIFICATE-----", b)
+        if e < 0:
+            raise ValueError("PEM certificate without its END line")
+        body = pem[b + 27 : e].replace(b"\r", b"").replace(b"\n", b"").replace(b" ", b"")
+        out.append(binascii.a2b_base64(body))
+        start = e + 25
+
+
+def bundled():
+    # <root>/lib/tinyopenai/__init__.py -> <root>/certs (the repository, or / on a board)
+    f = (globals().get("__file__") or "").replace("\\", "/")
+    root = "/".join(f.split("/")[:-3])
+    if not root and not f.startswith("/"):
+        root = "."
+    import os
+
+    dirs = (root + "/certs", "/certs", "certs")
+    for d in dirs:
+        try:
+            names = [n for n in os.listdir(d) if n.endswith(".der")]
+        except OSError:
+            continue
+        if names:
+            return [d + "/" + n for n in sorted(names)]
+    raise OpenAIError("no bundled root certificates found (looked in %s); pass ca=" % ", ".join(dirs))
+
+
+def ca_ders(ca):
+    """Root certificates as a list of DER bytes: ca is None (the bundled roots), DER or PEM
+    bytes, a path to a DER or PEM file, or a list of those."""
+    if ca is None:
+        ca = bundled()
+    items = ca if isinstance(ca, (list, tuple)) else [ca]
+    ders = []
+    for item in items:
+        if isinstance(item, str):
+            try:
+                with open(item, "rb") as f:
+                    item = f.read()
+            except OSError as e:
+                raise OpenAIError("cannot read CA file %s: %s" % (item, e))
+        if not isinstance(item, (bytes, bytearray)):
+            raise TypeError("ca must be DER/PEM bytes, a file path or a list of those")
+        if item.lstrip()[:10] == b"-----BEGIN":
+            ders += pem_to_der(bytes(item))
+        else:
+            ders.append(bytes(item))
+    if not ders:
+        raise OpenAIError("no certificates in ca")
+    return ders
