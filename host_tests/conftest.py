@@ -82,7 +82,10 @@ def run(mpy_lib):
             import scenarios
 
             return json.loads(json.dumps(scenarios.run(name, args)))
-        rc, out = micropython("-m scenarios", [name, json.dumps(args)], heap=heap, lib=mpy_lib)
+        # arguments go through a file: with -m, the Unix port dies ("FATAL: uncaught NLR") on
+        # any command-line argument longer than about 255 bytes
+        (mpy_lib / "args.json").write_text(json.dumps(args))
+        rc, out = micropython("-m scenarios", [name, str(mpy_lib / "args.json")], heap=heap, lib=mpy_lib)
         for line in out.splitlines():
             if line.startswith("RESULT "):
                 return json.loads(line[7:])

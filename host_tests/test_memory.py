@@ -41,7 +41,7 @@ def test_two_thousand_event_stream_runs_in_flat_heap(server, pki, run):
     assert len(heap) == 20
     growth = max(heap[1:]) - min(heap[1:])
     print("live heap over the stream: %s (spread %d bytes)" % (heap, growth))
-    assert growth <= 512, heap  # no per-event growth: the same live heap at event 200 and 2000
+    assert growth <= 64, heap  # no per-event growth: the same live heap at event 200 and 2000
 
 
 def test_stream_content_is_right_in_small_heap(server, pki, run):

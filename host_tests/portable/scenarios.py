@@ -1,5 +1,5 @@
 # Client scenarios that run unchanged under CPython (imported by pytest) and MicroPython
-# (micropython scenarios.py NAME JSON-ARGS, printing "RESULT <json>"). The replay server and the
+# (micropython -m scenarios NAME ARGS.json, printing "RESULT <json>"). The replay server and the
 # assertions live on the pytest side; these only drive the library and report what happened.
 import gc
 import json
@@ -52,7 +52,8 @@ def stream(a):
     c, sleeps = _client(a)
     kw = a.get("kwargs") or {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hi"}]}
     items = []
-    heap = []
+    heap = [0] * 64  # preallocated: appending would grow the very heap being measured
+    samples = 0
     count = 0
     keep = a.get("keep", True)
     every = a.get("measure_every", 0)
@@ -61,8 +62,9 @@ def stream(a):
             count += 1
             if keep:
                 items.append(list(v) if isinstance(v, tuple) else v)
-            if every and count % every == 0:
-                heap.append(_live())
+            if every and count % every == 0 and samples < 64:
+                heap[samples] = _live()
+                samples += 1
             if count == a.get("stop_after"):
                 break
     except Exception as e:
@@ -70,7 +72,7 @@ def stream(a):
     after = None
     if a.get("then_chat"):  # the connection must still be usable (or re-made) afterwards
         after = c.chat.completions.create(model="m", messages=[], pick="choices.0.message.content")
-    return {"items": items, "count": count, "heap": heap, "sleeps": sleeps, "opened": c._conn.opened,
+    return {"items": items, "count": count, "heap": heap[:samples], "sleeps": sleeps, "opened": c._conn.opened,
             "after": after}
 
 
@@ -121,5 +123,6 @@ def run(name, args):
 
 
 if __name__ == "__main__":
-    res = run(sys.argv[1], json.loads(sys.argv[2]))
+    with open(sys.argv[2]) as f:
+        res = run(sys.argv[1], json.load(f))
     print("RESULT " + json.dumps(res))
