@@ -19,6 +19,13 @@ def test_tls_refusals(rt, kind, pki, run):
         assert srv.requests == [] and srv.handshakes == 0
 
 
+def test_explicit_opt_out_skips_verification(rt, pki, run):
+    with ReplayServer(tls_context=pki.server_context("unknown_ca")) as srv:
+        srv.push(fixtures.chat("unverified"))
+        r = run(rt, "chat", client_args(srv, None, insecure=True, pick="choices.0.message.content"))
+        assert r["results"] == ["unverified"]
+
+
 def test_tls_accepts_good_certificate_given_as_pem(rt, server, pki, run):
     server.push(fixtures.chat("pem ok"))
     r = run(rt, "chat", client_args(server, None, ca=pki.ca_pem, pick="choices.0.message.content"))

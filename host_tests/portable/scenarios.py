@@ -19,6 +19,7 @@ def _client(a):
         max_retries=a.get("max_retries", 2),
         timeout=a.get("timeout", 10),
         sleep=sleeps.append,
+        dangerously_skip_tls_verify=a.get("insecure", False),
     )
     return c, sleeps
 
