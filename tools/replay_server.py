@@ -258,6 +258,7 @@ class ReplayServer:
         self.port = self.lsock.getsockname()[1]
         self.host = host
         self._stop = False
+        self.down = False  # True: every connection is dropped at once, as if the API were unreachable
         self._thread = threading.Thread(target=self._accept_loop, daemon=True)
 
     @property
@@ -313,6 +314,9 @@ class ReplayServer:
                 s, _ = self.lsock.accept()
             except OSError:
                 return
+            if self.down:
+                s.close()
+                continue
             with self._lock:
                 self.connections += 1
                 cid = self.connections

@@ -1,0 +1,143 @@
+"""The device app on the MicroPython Unix port: make run, config errors, and the queue surviving
+SIGKILL at random points while the API comes and goes."""
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "tools"))
+import run_device  # noqa: E402
+
+pytestmark = pytest.mark.timeout(600)
+
+
+def test_make_run_shows_the_device_console():
+    p = subprocess.run([sys.executable, str(ROOT / "tools" / "run_device.py"), "--cycles", "2", "--interval", "0.2"],
+                       capture_output=True, text=True, timeout=180)
+    out = p.stdout
+    assert p.returncode == 0, out + p.stderr
+    assert "boot: wifi host network" in out and "reading #1:" in out and "reading #2:" in out
+    assert "moderation: note ok" in out
+    assert "judgement (#1..#1): Readings look steady around 21\u00b0C; one spike is worth a look." in out
+    assert re.search(r"heap free \d+", out) and "1 TLS handshake" in out
+    assert "sk-local-replay" not in out + p.stderr  # the key is never printed
+
+
+def _run_with_config(tmp_path, text):
+    dev = tmp_path / "dev"
+    run_device.make_device(str(dev), {})
+    (dev / "config.json").write_text(text) if text is not None else (dev / "config.json").unlink()
+    p = run_device.start(str(dev), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    out = p.communicate(timeout=60)[0].decode()
+    assert p.returncode == 0, out
+    assert "Traceback" not in out, out
+    return out
+
+
+def _good():
+    cfg = run_device.config("https://127.0.0.1:9/v1", "sk-abc")
+    return cfg
+
+
+@pytest.mark.parametrize("case,want", [
+    ("missing", "config.json not found: copy config.example.json"),
+    ("invalid", "config.json is not valid JSON"),
+    ("no_wifi", "wifi is missing"),
+    ("empty_wifi", "wifi must list at least one network"),
+    ("empty_key", "openai.api_key is empty"),
+    ("bad_type", "wifi[0].password must be str, not (hidden)"),
+])
+def test_config_errors(tmp_path, case, want):
+    cfg = _good()
+    text = json.dumps(cfg)
+    if case == "missing":
+        text = None
+    elif case == "invalid":
+        text = text[:-5]
+    elif case == "no_wifi":
+        del cfg["wifi"]
+    elif case == "empty_wifi":
+        cfg["wifi"] = []
+    elif case == "empty_key":
+        cfg["openai"]["api_key"] = "  "
+    elif case == "bad_type":
+        cfg["wifi"][0]["password"] = 12345678
+    if case not in ("missing", "invalid"):
+        text = json.dumps(cfg)
+    out = _run_with_config(tmp_path, text)
+    assert "boot: config error: " + want in out and "main: config error: " + want in out, out
+    assert "12345678" not in out
+
+
+def _queue_state(path):
+    from readingq import ReadingQueue  # the very module, run here under CPython
+    q = ReadingQueue(str(path), 1 << 30, log=lambda *a: None)
+    return set(q.unsent)
+
+
+def test_queue_survives_sigkill_while_the_api_flips(tmp_path):
+    sys.path.insert(0, str(ROOT / "lib"))
+    rnd = random.Random(20261123)
+    srv, pki = run_device.replay_server(str(tmp_path / "ca"))
+    bound = 8192
+    dev = tmp_path / "dev"
+    cfg = run_device.config(srv.url, "sk-queue-test", "certs/test_ca.der", interval_s=0.05, cycles=0, batch=4)
+    cfg["openai"].update(max_retries=0, timeout_s=3)
+    cfg["queue"]["max_bytes"] = bound
+    run_device.make_device(str(dev), cfg, extra_files=[pki.ca_der])
+    os.replace(dev / "test_ca.der", dev / "certs" / "test_ca.der")
+    taken = set()
+    sizes = []
+    drops = []
+    try:
+        for _ in range(20):
+            srv.down = rnd.random() < 0.4
+            p = run_device.start(str(dev), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            deadline = time.time() + rnd.uniform(0.3, 2.5)
+            while time.time() < deadline:
+                time.sleep(0.05)
+                if rnd.random() < 0.05:
+                    srv.down = not srv.down
+            p.send_signal(signal.SIGKILL)
+            out = p.communicate()[0].decode(errors="replace")
+            assert "Traceback" not in out, out
+            drops += re.findall(r"dropping reading #(\d+)", out)
+            taken |= {int(n) for n in re.findall(r"reading #(\d+):", out)}
+            sizes.append(os.path.getsize(dev / "queue.jsonl") if (dev / "queue.jsonl").exists() else 0)
+        # then a last clean run with the API up, long enough to drain the queue
+        srv.down = False
+        cfg["app"].update(cycles=2, batch=100)
+        (dev / "config.json").write_text(json.dumps(cfg))
+        p = run_device.start(str(dev), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        out = p.communicate(timeout=120)[0].decode()
+        assert p.returncode == 0, out
+        taken |= {int(n) for n in re.findall(r"reading #(\d+):", out)}
+        sizes.append(os.path.getsize(dev / "queue.jsonl"))
+    finally:
+        srv.stop()
+    assert max(sizes) <= bound, sizes
+    assert not drops and "dropping" not in out, drops
+    # what the server got: each chat request names its readings and carries an Idempotency-Key
+    by_key = {}
+    for req in srv.requests:
+        if req["path"] != "/v1/chat/completions":
+            continue
+        body = json.loads(req["body"])
+        seqs = tuple(int(n) for n in re.findall(r"#(\d+) ", body["messages"][1]["content"]))
+        key = req["headers"]["idempotency-key"]
+        assert by_key.setdefault(key, seqs) == seqs, (key, by_key[key], seqs)  # a resend is the same batch
+    delivered = [s for seqs in by_key.values() for s in seqs]
+    assert len(delivered) == len(set(delivered))  # no reading in two batches
+    queued = _queue_state(dev / "queue.jsonl")
+    assert queued == set()  # the final run drained everything
+    assert taken and taken <= set(delivered) | queued, sorted(taken - set(delivered))
+    assert set(delivered) <= taken | set(range(1, max(taken) + 2))
+    print("readings taken %d, batches %d, chat requests %d, queue sizes %s" % (
+        len(taken), len(by_key), sum(1 for r in srv.requests if r["path"] == "/v1/chat/completions"), sizes))
