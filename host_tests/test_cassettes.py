@@ -73,7 +73,8 @@ SELECTED = _selected()
 
 def _expected(it):
     if it["status"] >= 400:
-        return ("error", ERROR_CLASSES.get(it["status"], "InternalServerError" if it["status"] >= 500 else "APIStatusError"),
+        fallback = "InternalServerError" if it["status"] >= 500 else "APIStatusError"
+        return ("error", ERROR_CLASSES.get(it["status"], fallback),
                 json.loads(it["body"])["error"]["message"])
     if "event-stream" in _ctype(it):
         return ("value", _sse_payloads(it["body"]))

@@ -36,7 +36,8 @@ def test_chat_pick(rt, server, pki, run):
 
 def test_extra_params_go_into_the_body(rt, server, pki, run):
     server.push(fixtures.chat())
-    kw = {"model": "gpt-4o", "messages": [], "temperature": 0.5, "max_tokens": 7, "response_format": {"type": "json_object"}}
+    kw = {"model": "gpt-4o", "messages": [], "temperature": 0.5, "max_tokens": 7,
+          "response_format": {"type": "json_object"}}
     run(rt, "chat", client_args(server, pki, kwargs=kw))
     assert json.loads(server.requests[0]["body"]) == kw
 

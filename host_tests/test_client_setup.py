@@ -4,9 +4,8 @@ import subprocess
 
 import fixtures
 import pytest
-from conftest import MICROPYTHON, ROOT
-
 import tinyopenai
+from conftest import MICROPYTHON, ROOT
 from tinyopenai import OpenAI, OpenAIError
 
 
@@ -104,7 +103,7 @@ def test_request_any_path_with_query(plain_server):
 def test_unknown_and_missing_services(tmp_path, monkeypatch):
     c = OpenAI(api_key="k", base_url="http://127.0.0.1:9/v1")
     with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
-        c.nonsense
+        _ = c.nonsense
     monkeypatch.setitem(tinyopenai._SERVICES, "ghost", "ghost_module_not_installed")
     with pytest.raises(AttributeError, match="not installed"):
-        c.ghost
+        _ = c.ghost

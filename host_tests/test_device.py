@@ -30,12 +30,16 @@ def test_make_run_shows_the_device_console():
     assert "sk-local-replay" not in out + p.stderr  # the key is never printed
 
 
+def _start(dev):
+    return run_device.start(str(dev), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+
+
 def _run_with_config(tmp_path, text):
     dev = tmp_path / "dev"
     run_device.make_device(str(dev), {})
     (dev / "config.json").write_text(text) if text is not None else (dev / "config.json").unlink()
-    p = run_device.start(str(dev), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    out = p.communicate(timeout=60)[0].decode()
+    p = _start(dev)
+    out = p.communicate(timeout=60)[0]
     assert p.returncode == 0, out
     assert "Traceback" not in out, out
     return out
@@ -99,14 +103,14 @@ def test_queue_survives_sigkill_while_the_api_flips(tmp_path):
     try:
         for _ in range(20):
             srv.down = rnd.random() < 0.4
-            p = run_device.start(str(dev), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            p = _start(dev)
             deadline = time.time() + rnd.uniform(0.3, 2.5)
             while time.time() < deadline:
                 time.sleep(0.05)
                 if rnd.random() < 0.05:
                     srv.down = not srv.down
             p.send_signal(signal.SIGKILL)
-            out = p.communicate()[0].decode(errors="replace")
+            out = p.communicate()[0]
             assert "Traceback" not in out, out
             drops += re.findall(r"dropping reading #(\d+)", out)
             taken |= {int(n) for n in re.findall(r"reading #(\d+):", out)}
@@ -115,8 +119,8 @@ def test_queue_survives_sigkill_while_the_api_flips(tmp_path):
         srv.down = False
         cfg["app"].update(cycles=2, batch=100)
         (dev / "config.json").write_text(json.dumps(cfg))
-        p = run_device.start(str(dev), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        out = p.communicate(timeout=120)[0].decode()
+        p = _start(dev)
+        out = p.communicate(timeout=120)[0]
         assert p.returncode == 0, out
         taken |= {int(n) for n in re.findall(r"reading #(\d+):", out)}
         sizes.append(os.path.getsize(dev / "queue.jsonl"))

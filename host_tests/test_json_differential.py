@@ -8,7 +8,6 @@ from compare import close, same
 from conftest import PORTABLE, micropython
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from tinyopenai._json import JSONError, Reader
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

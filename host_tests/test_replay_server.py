@@ -87,6 +87,7 @@ def test_tls_handshakes_are_counted(pki):
 def test_command_line(tmp_path):
     p = subprocess.Popen([sys.executable, str(ROOT / "tools" / "replay_server.py"), "--tls", "--certdir",
                           str(tmp_path), str(CASS)], stdout=subprocess.PIPE, text=True)
+    assert p.stdout is not None
     try:
         ca = p.stdout.readline().split(" ", 1)[1].strip()
         url = p.stdout.readline().split(" ", 1)[1].strip()

@@ -15,14 +15,6 @@ def heap_free():
     return gc.mem_free() if hasattr(gc, "mem_free") else -1
 
 
-def _ticks():
-    return time.ticks_ms() if hasattr(time, "ticks_ms") else int(time.time() * 1000)
-
-
-def _elapsed(start):
-    return time.ticks_diff(_ticks(), start) if hasattr(time, "ticks_diff") else _ticks() - start
-
-
 def watchdog(seconds):
     """Start the hardware watchdog (a hang reboots the board). 0 = off; nothing on the Unix port."""
     global _wdt
@@ -39,13 +31,13 @@ def feed():
 
 def pause(seconds):
     """Wait, feeding the watchdog at least once a second."""
-    end = _ticks() + int(seconds * 1000)
-    while True:
-        left = end - _ticks()
-        if left <= 0:
-            return
+    whole = int(seconds)
+    for _ in range(whole):
         feed()
-        time.sleep(min(left, 1000) / 1000)
+        time.sleep(1)
+    if seconds > whole:
+        feed()
+        time.sleep(seconds - whole)
 
 
 def connect_wifi(networks, timeout_s, rounds):
@@ -67,8 +59,9 @@ def connect_wifi(networks, timeout_s, rounds):
             except OSError as e:
                 print("wifi: %s: %s" % (net["ssid"], e))
                 continue
-            start = _ticks()
-            while not wlan.isconnected() and _elapsed(start) < timeout_s * 1000:
+            for _ in range(int(timeout_s * 5)):
+                if wlan.isconnected():
+                    break
                 feed()
                 time.sleep(0.2)
             if wlan.isconnected():
@@ -115,8 +108,8 @@ def read_sensor(kind, seq):
     if kind == "internal_temp" and not UNIX:
         import esp32
 
-        if hasattr(esp32, "mcu_temperature"):  # S2, S3, C3, C6
-            return float(esp32.mcu_temperature())
+        if hasattr(esp32, "mcu_temperature"):  # S2, S3, C3, C6 (not in the generic stubs)
+            return float(esp32.mcu_temperature())  # pyright: ignore[reportAttributeAccessIssue]
         return round((esp32.raw_temperature() - 32) / 1.8, 1)  # the original ESP32 reports F
     import math
 

@@ -8,19 +8,40 @@ class ConfigError(Exception):
     pass
 
 
-def _need(d, key, kind, where, default=None, required=True):
-    if key not in d or d[key] is None:
-        if required and default is None:
+def _get(d, key, where, kinds, kind_name, default):
+    v = d.get(key)
+    if v is None:
+        if default is None:
             raise ConfigError("%s%s is missing" % (where, key))
         return default
-    v = d[key]
-    ok = isinstance(v, kind) and not (kind is int and isinstance(v, bool))
-    if kind is float:
-        ok = isinstance(v, (int, float)) and not isinstance(v, bool)
-    if not ok:
+    if not isinstance(v, kinds) or (isinstance(v, bool) and bool not in kinds):
         shown = "(hidden)" if key in _SECRET else repr(v)
-        raise ConfigError("%s%s must be %s, not %s" % (where, key, kind.__name__, shown))
+        raise ConfigError("%s%s must be %s, not %s" % (where, key, kind_name, shown))
     return v
+
+
+def _str(d, key, where, default=None):
+    v = _get(d, key, where, (str,), "str", default)
+    return v if isinstance(v, str) else str(v)
+
+
+def _opt_str(d, key, where):
+    return _str(d, key, where, "") or None
+
+
+def _int(d, key, where, default=None):
+    v = _get(d, key, where, (int,), "int", default)
+    return v if isinstance(v, int) else 0
+
+
+def _num(d, key, where, default=None):
+    v = _get(d, key, where, (int, float), "a number", default)
+    return float(v) if isinstance(v, (int, float)) else 0.0
+
+
+def _obj(d, key, where, default=None):
+    v = _get(d, key, where, (dict,), "an object", default)
+    return v if isinstance(v, dict) else {}
 
 
 def load(path="config.json"):
@@ -38,55 +59,57 @@ def load(path="config.json"):
         raise ConfigError("%s is not valid JSON (%s)" % (path, e))
     if not isinstance(raw, dict):
         raise ConfigError("%s must hold a JSON object" % path)
-    cfg = {}
-    wifi = _need(raw, "wifi", list, "")
-    if not wifi:
+    wifi = _get(raw, "wifi", "", (list,), "a list", None)
+    if not isinstance(wifi, list) or not wifi:
         raise ConfigError("wifi must list at least one network")
     for i, net in enumerate(wifi):
         if not isinstance(net, dict):
             raise ConfigError("wifi[%d] must be an object with ssid and password" % i)
-        _need(net, "ssid", str, "wifi[%d]." % i)
-        if not net["ssid"]:
+        if not _str(net, "ssid", "wifi[%d]." % i):
             raise ConfigError("wifi[%d].ssid is empty" % i)
-        _need(net, "password", str, "wifi[%d]." % i, "")
-    cfg["wifi"] = wifi
-    cfg["wifi_timeout_s"] = _need(raw, "wifi_timeout_s", float, "", 15)
-    cfg["wifi_retries"] = _need(raw, "wifi_retries", int, "", 3)
-    o = _need(raw, "openai", dict, "")
-    key = _need(o, "api_key", str, "openai.")
+        _str(net, "password", "wifi[%d]." % i, "")
+    o = _obj(raw, "openai", "")
+    key = _str(o, "api_key", "openai.")
     if not key.strip() or key == "sk-your-key":
         raise ConfigError("openai.api_key is empty or still the example value")
-    cfg["openai"] = {
-        "api_key": key,
-        "base_url": _need(o, "base_url", str, "openai.", "https://api.openai.com/v1"),
-        "organization": _need(o, "organization", str, "openai.", required=False),
-        "project": _need(o, "project", str, "openai.", required=False),
-        "chat_model": _need(o, "chat_model", str, "openai.", "gpt-4o-mini"),
-        "moderation_model": _need(o, "moderation_model", str, "openai.", "omni-moderation-latest"),
-        "timeout_s": _need(o, "timeout_s", float, "openai.", 30),
-        "max_retries": _need(o, "max_retries", int, "openai.", 2),
-        "ca": _need(o, "ca", str, "openai.", required=False),
-    }
-    cfg["ntp_host"] = _need(raw, "ntp_host", str, "", "pool.ntp.org")
-    cfg["ntp_retries"] = _need(raw, "ntp_retries", int, "", 3)
-    cfg["watchdog_s"] = _need(raw, "watchdog_s", int, "", 120)
-    a = _need(raw, "app", dict, "", {})
-    cfg["app"] = {
-        "interval_s": _need(a, "interval_s", float, "app.", 300),
-        "cycles": _need(a, "cycles", int, "app.", 0, required=False) or 0,
-        "sensor": _need(a, "sensor", str, "app.", "internal_temp"),
-        "note": _need(a, "note", str, "app.", "", required=False) or "",
-        "prompt": _need(a, "prompt", str, "app.", "Is anything unusual in these readings? One sentence."),
-        "batch": _need(a, "batch", int, "app.", 10),
-        "deep_sleep": bool(a.get("deep_sleep", False)),
+    a = _obj(raw, "app", "", {})
+    q = _obj(raw, "queue", "", {})
+    cfg = {
+        "wifi": wifi,
+        "wifi_timeout_s": _num(raw, "wifi_timeout_s", "", 15),
+        "wifi_retries": _int(raw, "wifi_retries", "", 3),
+        "openai": {
+            "api_key": key,
+            "base_url": _str(o, "base_url", "openai.", "https://api.openai.com/v1"),
+            "organization": _opt_str(o, "organization", "openai."),
+            "project": _opt_str(o, "project", "openai."),
+            "chat_model": _str(o, "chat_model", "openai.", "gpt-4o-mini"),
+            "moderation_model": _str(o, "moderation_model", "openai.", "omni-moderation-latest"),
+            "timeout_s": _num(o, "timeout_s", "openai.", 30),
+            "max_retries": _int(o, "max_retries", "openai.", 2),
+            "ca": _opt_str(o, "ca", "openai."),
+        },
+        "ntp_host": _str(raw, "ntp_host", "", "pool.ntp.org"),
+        "ntp_retries": _int(raw, "ntp_retries", "", 3),
+        "watchdog_s": _int(raw, "watchdog_s", "", 120),
+        "app": {
+            "interval_s": _num(a, "interval_s", "app.", 300),
+            "cycles": _int(a, "cycles", "app.", 0),
+            "sensor": _str(a, "sensor", "app.", "internal_temp"),
+            "note": _str(a, "note", "app.", ""),
+            "prompt": _str(a, "prompt", "app.", "Is anything unusual in these readings? One sentence."),
+            "batch": _int(a, "batch", "app.", 10),
+            "deep_sleep": bool(a.get("deep_sleep", False)),
+        },
+        "queue": {
+            "path": _str(q, "path", "queue.", "queue.jsonl"),
+            "max_bytes": _int(q, "max_bytes", "queue.", 16384),
+        },
     }
     if cfg["app"]["sensor"] not in ("internal_temp", "simulated"):
         raise ConfigError("app.sensor must be internal_temp or simulated, not %r" % cfg["app"]["sensor"])
-    q = _need(raw, "queue", dict, "", {})
-    cfg["queue"] = {
-        "path": _need(q, "path", str, "queue.", "queue.jsonl"),
-        "max_bytes": _need(q, "max_bytes", int, "queue.", 16384),
-    }
     if cfg["queue"]["max_bytes"] < 512:
         raise ConfigError("queue.max_bytes must be at least 512")
+    if cfg["app"]["batch"] < 1:
+        raise ConfigError("app.batch must be at least 1")
     return cfg

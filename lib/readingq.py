@@ -66,8 +66,9 @@ class ReadingQueue:
         elif "send" in r:
             self.batch = (r["key"], r["send"])
         elif "sent" in r:
-            if self.batch is not None and self.batch[0] == r["sent"]:
-                for s in self.batch[1]:
+            b = self.batch
+            if b is not None and b[0] == r["sent"]:
+                for s in b[1]:
                     self.unsent.pop(s, None)
                 self.batch = None
         elif "drop" in r:
@@ -130,7 +131,10 @@ class ReadingQueue:
             if not seqs:
                 return None
             self._append({"send": seqs, "key": "reading-%d-%d" % (seqs[0], seqs[-1])})
-        key, seqs = self.batch
+        b = self.batch
+        if b is None:
+            return None
+        key, seqs = b
         return key, [self.unsent[s] for s in seqs if s in self.unsent]
 
     def done(self, key):

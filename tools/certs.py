@@ -28,9 +28,9 @@ HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "certs")
 
 
 def from_certifi():
-    import certifi
-
     import warnings
+
+    import certifi
 
     with open(certifi.where(), "rb") as f, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a few unrelated roots have odd serial numbers

@@ -32,9 +32,11 @@ HOP_HEADERS = {"content-length", "transfer-encoding", "content-encoding", "conne
 # --- interactions -------------------------------------------------------------------------
 
 
-def interaction(method, path, status=200, body=b"", headers=None, reason=None, req_body=None, chunked=None,
+def interaction(method, path, status=200, body=None, headers=None, reason=None, req_body=None, chunked=None,
                 fault=None, source="inline"):
     """One recorded (or scripted) exchange. headers: list of (name, value) or a dict."""
+    if body is None:
+        body = b""
     if isinstance(body, str):
         body = body.encode()
     if isinstance(body, (dict, list)):
@@ -458,7 +460,7 @@ class ReplayServer:
 def main(argv):
     import argparse
 
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(description="Replay recorded OpenAI interactions over HTTP(S).")
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--tls", action="store_true")
     ap.add_argument("--certdir", default="build/testca")
@@ -466,8 +468,9 @@ def main(argv):
     a = ap.parse_args(argv)
     items = []
     for src in a.sources:
+        exts = (".http", ".json", ".yml", ".yaml")
         paths = [src] if os.path.isfile(src) else sorted(
-            os.path.join(d, n) for d, _, ns in os.walk(src) for n in ns if n.endswith((".http", ".json", ".yml", ".yaml")))
+            os.path.join(d, n) for d, _, ns in os.walk(src) for n in ns if n.endswith(exts))
         for p in paths:
             items += load(p)
     ctx = None

@@ -36,8 +36,9 @@ def config(base_url, api_key, ca=None, **app):
     return cfg
 
 
-def make_device(dest, cfg, mpy_dir=os.path.join(ROOT, "build", "mpy"), extra_files=()):
+def make_device(dest, cfg, mpy_dir=None, extra_files=()):
     """Lay out a device file system in dest: boot.py, main.py, lib/ (.mpy), certs/, config.json."""
+    mpy_dir = mpy_dir or os.path.join(ROOT, "build", "mpy")
     os.makedirs(dest, exist_ok=True)
     for name in ("boot.py", "main.py"):
         shutil.copy(os.path.join(ROOT, name), dest)

@@ -6,6 +6,7 @@ import json
 import sys
 
 from tinyopenai import OpenAI
+from tinyopenai._sse import Stream
 
 MPY = sys.implementation.name == "micropython"
 
@@ -25,7 +26,9 @@ def _client(a):
 
 
 def _err(e):
-    d = {"error": type(e).__name__, "message": str(e)}
+    d = {}
+    d["error"] = type(e).__name__
+    d["message"] = str(e)
     for k in ("status_code", "type", "code", "param", "request_id"):
         d[k] = getattr(e, k, None)
     return d
@@ -33,7 +36,7 @@ def _err(e):
 
 def _live():
     gc.collect()
-    return gc.mem_alloc() if MPY else 0
+    return gc.mem_alloc() if MPY else 0  # pyright: ignore[reportAttributeAccessIssue]  (MicroPython only)
 
 
 def chat(a):
@@ -108,7 +111,7 @@ def replay(a):
                 r = c.moderations.create(**kw)
             else:
                 r = c.request(job["method"], job["path"], body=kw or None, stream=job.get("stream", False))
-            if job.get("stream"):
+            if isinstance(r, Stream):
                 r = [ev for ev in r]
             out.append({"value": r})
         except Exception as e:

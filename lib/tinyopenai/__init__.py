@@ -107,8 +107,9 @@ class OpenAI:
         if project:
             h.append(("OpenAI-Project", project))
         h.append(("User-Agent", "tinyopenai/%s (%s)" % (__version__, sys.implementation.name)))
-        for k in default_headers or ():
-            h.append((k, default_headers[k]))
+        if default_headers:
+            for k in default_headers:
+                h.append((k, default_headers[k]))
         self._headers = h
         if sleep is None:
             import time
@@ -159,9 +160,7 @@ class OpenAI:
             length = 0
             for p in dump_iter(body):
                 length += len(p)
-
-            def pieces():
-                return dump_iter(body)
+            pieces = lambda: dump_iter(body)  # noqa: E731  (called again on a resend)
 
         attempt = 0
         while True:

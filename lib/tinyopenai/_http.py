@@ -9,10 +9,8 @@ from ._errors import APIConnectionError, APITimeoutError
 
 try:
     from micropython import const
-except ImportError:
-
-    def const(x):
-        return x
+except ImportError:  # CPython: const(x) is just x
+    const = int
 
 
 try:
@@ -96,6 +94,9 @@ class Conn:
             s.close()
             raise net_error(e, "cannot connect to %s:%d" % (self.host, self.port))
         if self.tls:
+            if self._ctx is None:
+                s.close()
+                raise APIConnectionError("https needs a TLS context")
             try:
                 s = self._ctx.wrap_socket(s, server_hostname=self.host)
             except (OSError, ValueError) as e:
@@ -111,12 +112,15 @@ class Conn:
         # exact: the peer will send at least len(mv) bytes (a known body length), so
         # MicroPython's fill-the-buffer readinto is right and allocates nothing. Otherwise
         # MicroPython takes what is there with recv() in small pieces.
+        s = self.sock
+        if s is None:
+            raise APIConnectionError("connection already closed")
         try:
             if not _MPY:
-                return self.sock.recv_into(mv)
+                return s.recv_into(mv)  # pyright: ignore[reportAttributeAccessIssue]  (CPython only)
             if exact:
-                return self.sock.readinto(mv)
-            b = self.sock.recv(len(mv) if len(mv) < 256 else 256)
+                return s.readinto(mv) or 0
+            b = s.recv(len(mv) if len(mv) < 256 else 256)
             n = len(b)
             mv[:n] = b
             return n
@@ -153,6 +157,8 @@ class Conn:
         size = len(buf)
         n = 0
         s = self.sock
+        if s is None:
+            raise APIConnectionError("connection already closed")
         for p in pieces:
             k = len(p)
             if n + k > size:
@@ -175,7 +181,7 @@ class Conn:
         (called again if the request must be resent on a fresh connection)."""
         if self.busy is not None or self.pos < self.end:
             self.close()  # an abandoned body, or bytes nobody asked for: do not reuse
-        for attempt in (0, 1):
+        for _attempt in (0, 1):
             reused = self.sock is not None
             if not reused:
                 self._open()

@@ -6,10 +6,8 @@
 
 try:
     from micropython import const
-except ImportError:
-
-    def const(x):
-        return x
+except ImportError:  # CPython: const(x) is just x
+    const = int
 
 
 _QUOTE = const(0x22)
@@ -115,7 +113,10 @@ class Reader:
             self.buf = src
             self.end = len(src)
             self._src = None
+            self._mv = memoryview(b"")
         else:
+            if buf is None:
+                buf = bytearray(1024)
             self.buf = buf
             self._mv = memoryview(buf)
             self.end = 0
@@ -131,16 +132,16 @@ class Reader:
         # Keep the unread tail, read more after it. False at end of input.
         if self._src is None:
             return False
-        buf = self.buf
+        mv = self._mv
         keep = self.end - self.pos
-        if keep >= len(buf):
-            raise self.error("token longer than the %d-byte buffer" % len(buf))
+        if keep >= len(mv):
+            raise self.error("token longer than the %d-byte buffer" % len(mv))
         if keep:
-            buf[0:keep] = buf[self.pos : self.end]
+            mv[0:keep] = bytes(mv[self.pos : self.end])
         self.base += self.pos
         self.pos = 0
         self.end = keep
-        n = self._src(self._mv[keep:])
+        n = self._src(mv[keep:])
         if not n:
             self._src = None
             return False

@@ -48,8 +48,8 @@ def context(ca, insecure):
     caller explicitly asked for it, one that does not verify at all."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     if insecure:
-        if hasattr(ctx, "check_hostname"):
-            ctx.check_hostname = False
+        if hasattr(ctx, "check_hostname"):  # CPython only
+            ctx.check_hostname = False  # pyright: ignore[reportAttributeAccessIssue]
         ctx.verify_mode = ssl.CERT_NONE  # dangerously_skip_tls_verify=True: explicit opt-out
         return ctx
     # MicroPython resets verify_mode to CERT_NONE: always set it. One DER root per call.

@@ -97,7 +97,7 @@ class Stream:
         self._single = isinstance(pick, str)
         self._pick = None
         if pick is not None:
-            paths = (pick,) if self._single else tuple(pick)
+            paths = (pick,) if isinstance(pick, str) else tuple(pick)
             self._pick = compile_paths(paths + ("error",))
 
     def __iter__(self):
@@ -114,48 +114,53 @@ class Stream:
 
     def __next__(self):
         while True:
-            ev = self._next_event()
-            if ev is None:
-                raise StopIteration
-            if self._pick is None:
-                return ev
+            name, data = self._event()
+            try:
+                if self._pick is None or name == "error":
+                    v = loads(data)
+                    err = v.get("error") if isinstance(v, dict) else None
+                    if name == "error":
+                        err = err or v
+                    if err is None:
+                        return v
+                    self._fail(err)
+                vals = Reader(data).pick(*self._pick)
+            except JSONError as e:
+                self.close()
+                raise APIResponseValidationError(
+                    "malformed event in stream: %s" % e, self._resp.status, self._resp.headers, e
+                )
+            err = vals.pop()
+            if err is not None:
+                self._fail(err)
             if self._single:
-                if ev[0] is not None:
-                    return ev[0]
+                if vals[0] is not None:
+                    return vals[0]
             else:
-                for v in ev:
+                for v in vals:
                     if v is not None:
-                        return tuple(ev)
+                        return tuple(vals)
 
-    def _next_event(self):
-        # The payload of the next data event (picked values as a list when picking), None at
-        # the end. In-band errors raise APIError.
+    def _event(self):
+        # (name, data) of the next event; StopIteration at [DONE] or the end of the body
         resp = self._resp
         try:
             ev = self._events.next()
-            if ev is None:
-                resp.close()
-                return None
-            name, data = ev
-            if data == b"[DONE]":
-                resp.drain(4096)
-                return None
-            if self._pick is None or name == "error":
-                v = loads(data)
-                err = v.get("error") if isinstance(v, dict) else None
-                if name == "error":
-                    err = err or v
-            else:
-                v = Reader(data).pick(*self._pick)
-                err = v.pop()
         except JSONError as e:
-            resp.close()
-            raise APIResponseValidationError("malformed event in stream: %s" % e, resp.status, resp.headers, e)
+            self.close()
+            raise APIResponseValidationError("malformed stream: %s" % e, resp.status, resp.headers, e)
         except APIError:
-            resp.close()
+            self.close()
             raise
-        if err is not None:
-            resp.close()
-            msg = err.get("message") if isinstance(err, dict) else str(err)
-            raise APIError(msg or "error event in stream", {"error": err}, resp.headers)
-        return v
+        if ev is None:
+            self.close()
+            raise StopIteration
+        if ev[1] == b"[DONE]":
+            resp.drain(4096)
+            raise StopIteration
+        return ev
+
+    def _fail(self, err):
+        self.close()
+        msg = err.get("message") if isinstance(err, dict) else str(err)
+        raise APIError(msg or "error event in stream", {"error": err}, self._resp.headers)
