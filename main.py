@@ -12,8 +12,10 @@ def make_client(cfg):
     from tinyopenai import OpenAI
 
     o = cfg["openai"]
+    # retry waits go through board.pause, which keeps feeding the watchdog
     return OpenAI(api_key=o["api_key"], base_url=o["base_url"], organization=o["organization"],
-                  project=o["project"], timeout=o["timeout_s"], max_retries=o["max_retries"], ca=o["ca"])
+                  project=o["project"], timeout=o["timeout_s"], max_retries=o["max_retries"], ca=o["ca"],
+                  sleep=board.pause)
 
 
 def moderate(client, cfg, notes):
