@@ -49,7 +49,11 @@ def chat(a):
             out.append(list(r) if isinstance(r, tuple) else r)
         except Exception as e:
             out.append(_err(e))
-    return {"results": out, "sleeps": sleeps, "opened": c._conn.opened}
+    res = {"results": out, "sleeps": sleeps, "open_after": c._conn.sock is not None}
+    if a.get("then_chat"):  # one more call: on the kept connection if it was left clean
+        res["after"] = c.chat.completions.create(model="m", messages=[], pick="choices.0.message.content")
+    res["opened"] = c._conn.opened
+    return res
 
 
 def stream(a):
