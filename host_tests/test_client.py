@@ -4,7 +4,7 @@ import json
 
 import fixtures
 import pytest
-from conftest import RUNTIMES, client_args
+from conftest import RUNTIMES, SENTINEL, client_args
 from replay_server import HTML_502, interaction
 
 pytestmark = pytest.mark.parametrize("rt", RUNTIMES)
@@ -19,7 +19,7 @@ def test_chat_whole_response(rt, server, pki, run):
     assert r["results"] == [json.loads(it["body"])]
     req = server.requests[0]
     assert (req["method"], req["path"]) == ("POST", "/v1/chat/completions")
-    assert req["headers"]["authorization"] == "Bearer sk-test-key"
+    assert req["headers"]["authorization"] == "Bearer " + SENTINEL
     assert req["headers"]["content-type"] == "application/json"
     assert int(req["headers"]["content-length"]) == len(req["body"])
     assert json.loads(req["body"]) == {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hi"}]}

@@ -10,7 +10,7 @@ import sys
 import time
 
 import pytest
-from conftest import MICROPYTHON, ROOT
+from conftest import MICROPYTHON, ROOT, SEEN, SENT, SENTINEL
 
 sys.path.insert(0, str(ROOT / "tools"))
 import flash  # noqa: E402
@@ -44,6 +44,7 @@ def board(tmp_path):
 def mpremote(tty, *args, timeout=120):
     p = subprocess.run([MPREMOTE, "connect", tty, "resume"] + list(args), capture_output=True, text=True,
                        timeout=timeout)
+    SEEN.append(p.stdout + p.stderr)  # for test_zz_secrets
     return p.returncode, p.stdout + p.stderr
 
 
@@ -51,7 +52,7 @@ def test_deploy_then_run_main_through_mpremote(board, tmp_path):
     dev, tty = board
     srv, pki = run_device.replay_server(str(tmp_path / "ca"))
     try:
-        cfg = run_device.config(srv.url, "sk-deploy-test", "certs/test_ca.der", cycles=1, interval_s=0.1)
+        cfg = run_device.config(srv.url, SENTINEL, "certs/test_ca.der", cycles=1, interval_s=0.1)
         cfg_path = tmp_path / "config.json"
         cfg_path.write_text(json.dumps(cfg))
         p = subprocess.run([sys.executable, str(ROOT / "tools" / "deploy.py"), "--port", tty, "--resume",
@@ -73,6 +74,7 @@ def test_deploy_then_run_main_through_mpremote(board, tmp_path):
         assert p.returncode == 0 and "Up to date: ./lib/tinyopenai/_json.mpy" in p.stdout, p.stdout + p.stderr
     finally:
         srv.stop()
+        SENT[0] += sum(1 for r in srv.requests if r["headers"].get("authorization") == "Bearer " + SENTINEL)
 
 
 def test_mip_install_from_package_json(board):

@@ -10,7 +10,7 @@ import sys
 import time
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, SEEN, SENT, SENTINEL
 
 sys.path.insert(0, str(ROOT / "tools"))
 import run_device  # noqa: E402
@@ -22,6 +22,7 @@ def test_make_run_shows_the_device_console():
     p = subprocess.run([sys.executable, str(ROOT / "tools" / "run_device.py"), "--cycles", "2", "--interval", "0.2"],
                        capture_output=True, text=True, timeout=180)
     out = p.stdout
+    SEEN.append(out + p.stderr)
     assert p.returncode == 0, out + p.stderr
     assert "boot: wifi host network" in out and "reading #1:" in out and "reading #2:" in out
     assert "moderation: note ok" in out
@@ -34,19 +35,25 @@ def _start(dev):
     return run_device.start(str(dev), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
 
 
+def _output(p, timeout=None):
+    out = p.communicate(timeout=timeout)[0]
+    SEEN.append(out)  # for test_zz_secrets
+    return out
+
+
 def _run_with_config(tmp_path, text):
     dev = tmp_path / "dev"
     run_device.make_device(str(dev), {})
     (dev / "config.json").write_text(text) if text is not None else (dev / "config.json").unlink()
     p = _start(dev)
-    out = p.communicate(timeout=60)[0]
+    out = _output(p, 60)
     assert p.returncode == 0, out
     assert "Traceback" not in out, out
     return out
 
 
 def _good():
-    cfg = run_device.config("https://127.0.0.1:9/v1", "sk-abc")
+    cfg = run_device.config("https://127.0.0.1:9/v1", SENTINEL)
     return cfg
 
 
@@ -92,7 +99,7 @@ def test_queue_survives_sigkill_while_the_api_flips(tmp_path):
     srv, pki = run_device.replay_server(str(tmp_path / "ca"))
     bound = 8192
     dev = tmp_path / "dev"
-    cfg = run_device.config(srv.url, "sk-queue-test", "certs/test_ca.der", interval_s=0.05, cycles=0, batch=4)
+    cfg = run_device.config(srv.url, SENTINEL, "certs/test_ca.der", interval_s=0.05, cycles=0, batch=4)
     cfg["openai"].update(max_retries=0, timeout_s=3)
     cfg["queue"]["max_bytes"] = bound
     run_device.make_device(str(dev), cfg, extra_files=[pki.ca_der])
@@ -110,7 +117,7 @@ def test_queue_survives_sigkill_while_the_api_flips(tmp_path):
                 if rnd.random() < 0.05:
                     srv.down = not srv.down
             p.send_signal(signal.SIGKILL)
-            out = p.communicate()[0]
+            out = _output(p)
             assert "Traceback" not in out, out
             drops += re.findall(r"dropping reading #(\d+)", out)
             taken |= {int(n) for n in re.findall(r"reading #(\d+):", out)}
@@ -120,12 +127,13 @@ def test_queue_survives_sigkill_while_the_api_flips(tmp_path):
         cfg["app"].update(cycles=2, batch=100)
         (dev / "config.json").write_text(json.dumps(cfg))
         p = _start(dev)
-        out = p.communicate(timeout=120)[0]
+        out = _output(p, 120)
         assert p.returncode == 0, out
         taken |= {int(n) for n in re.findall(r"reading #(\d+):", out)}
         sizes.append(os.path.getsize(dev / "queue.jsonl"))
     finally:
         srv.stop()
+        SENT[0] += sum(1 for r in srv.requests if r["headers"].get("authorization") == "Bearer " + SENTINEL)
     assert max(sizes) <= bound, sizes
     assert not drops and "dropping" not in out, drops
     # what the server got: each chat request names its readings and carries an Idempotency-Key

@@ -6,11 +6,9 @@ import random
 
 from compare import close, same
 from conftest import PORTABLE, micropython
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from tinyopenai._json import JSONError, Reader
-
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
 values = st.recursive(scalars, lambda kids: st.lists(kids) | st.dictionaries(st.text(), kids), max_leaves=40)
@@ -54,13 +52,11 @@ def agree(data, sizes):
 sizes = st.lists(st.integers(1, 50), min_size=1, max_size=30)
 
 
-@SETTINGS
 @given(values, st.booleans(), st.sampled_from([None, 0, 2]), sizes)
 def test_valid_documents(v, ascii_only, indent, sz):
     agree(json.dumps(v, ensure_ascii=ascii_only, indent=indent).encode("utf-8", "surrogatepass"), sz)
 
 
-@SETTINGS
 @given(values, st.data(), sizes)
 def test_mutated_documents(v, data, sz):
     doc = bytearray(json.dumps(v, ensure_ascii=data.draw(st.booleans())).encode("utf-8", "surrogatepass"))
@@ -77,7 +73,6 @@ def test_mutated_documents(v, data, sz):
     agree(bytes(doc), sz)
 
 
-@SETTINGS
 @given(st.binary(max_size=60), sizes)
 def test_random_bytes(b, sz):
     agree(b, sz)
