@@ -6,7 +6,6 @@ import re
 
 from hypothesis import given
 from hypothesis import strategies as st
-
 from tinyopenai import APIConnectionError
 from tinyopenai._http import Conn
 from tinyopenai._json import JSONError
