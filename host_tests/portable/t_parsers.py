@@ -217,10 +217,15 @@ class FakeSock:
         return len(b)
 
     def sendall(self, b):
+        start = len(self.sent)
         self.sent += b
-        if bytes(b).endswith(b"\r\n\r\n") and self.pending:
+        # a request head ended in what was just sent: the next response becomes readable
+        if self.sent.find(b"\r\n\r\n", max(0, start - 3)) >= 0 and self.pending:
             self.data = self.data[self.i :] + self.pending.pop(0)
             self.i = 0
+
+    def setsockopt(self, *a):
+        pass
 
     def close(self):
         self.closed = True

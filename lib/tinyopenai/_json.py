@@ -23,6 +23,7 @@ _MINUS = const(0x2D)
 _ESC = {0x22: 0x22, 0x5C: 0x5C, 0x2F: 0x2F, 0x62: 8, 0x66: 12, 0x6E: 10, 0x72: 13, 0x74: 9}
 _HEX = b"0123456789abcdefABCDEF"
 _NUMCH = b"0123456789+-.eE"
+_BRACKETS = (b"[", b"]", b"{", b"}")
 _LITERALS = (
     (b"true", True),
     (b"false", False),
@@ -400,17 +401,25 @@ class Reader:
                 if s - i > 8:
                     closers = buf.count(b"]", i, s) + buf.count(b"}", i, s)
                 if s - i <= 8 or closers >= depth:
-                    # the value may end inside this segment: walk it byte by byte
+                    # the value may end inside this segment: go from bracket to bracket
                     while i < s:
-                        c = buf[i]
-                        i += 1
+                        p = s
+                        for ch in _BRACKETS:
+                            k = buf.find(ch, i, p)
+                            if k >= 0:
+                                p = k
+                        if p == s:
+                            break
+                        c = buf[p]
+                        i = p + 1
                         if c == _LBRACK or c == _LBRACE:
                             depth += 1
-                        elif c == _RBRACK or c == _RBRACE:
+                        else:
                             depth -= 1
                             if not depth:
                                 self.pos = i
                                 return
+                    i = s
                 else:  # fewer closers than open brackets: only the net change matters
                     depth += buf.count(b"[", i, s) + buf.count(b"{", i, s) - closers
                 if q < 0:

@@ -1,0 +1,132 @@
+# Benchmark scenarios run under MicroPython (micropython -m mp_bench NAME ARGS.json), one per
+# process, printing "RESULT <json>". Each has two sides: "ours" (tinyopenai over verified TLS
+# unless the URL is http) and "baseline", what MicroPython users write today: micropython-lib
+# requests (frozen in the Unix port) + .json().
+import gc
+import json
+import sys
+import time
+
+
+def _us():
+    return time.ticks_us()
+
+
+def _since(t):
+    return time.ticks_diff(time.ticks_us(), t)
+
+
+def _client(a):
+    from tinyopenai import OpenAI
+
+    return OpenAI(api_key="sk-bench", base_url=a["url"], ca=a.get("ca"), max_retries=0, timeout=60)
+
+
+def _post(a, body):
+    import requests
+
+    return requests.post(a["url"] + "/chat/completions", json=body, headers={"Authorization": "Bearer sk-bench"})
+
+
+def chat_ours(a):
+    c = _client(a)
+    return c.chat.completions.create(model="m", messages=[], pick="choices.0.message.content")
+
+
+def chat_baseline(a):
+    r = _post(a, {"model": "m", "messages": []})
+    v = r.json()["choices"][0]["message"]["content"]
+    r.close()
+    return v
+
+
+def stream_ours(a):
+    c = _client(a)
+    n = 0
+    for _ in c.chat.completions.create(model="m", messages=[], stream=True, pick="choices.0.delta.content"):
+        n += 1
+    return n
+
+
+def stream_baseline(a):
+    # requests has no streaming: the whole body, then one event at a time
+    r = _post(a, {"model": "m", "messages": [], "stream": True})
+    n = 0
+    for line in r.content.split(b"\n"):
+        if line.startswith(b"data: ") and line != b"data: [DONE]":
+            d = json.loads(line[6:])["choices"]
+            if d and d[0]["delta"].get("content") is not None:
+                n += 1
+    r.close()
+    return n
+
+
+def calls_ours(a):
+    c = _client(a)
+    t = _us()
+    for _ in range(a["n"]):
+        c.chat.completions.create(model="m", messages=[], pick="choices.0.message.content")
+    return _since(t)
+
+
+def calls_baseline(a):
+    t = _us()
+    for _ in range(a["n"]):
+        r = _post(a, {"model": "m", "messages": []})
+        r.json()
+        r.close()
+    return _since(t)
+
+
+def first_delta_ours(a):
+    c = _client(a)
+    t = _us()
+    for d in c.chat.completions.create(model="m", messages=[], stream=True, pick="choices.0.delta.content"):
+        if d:
+            return _since(t)
+
+
+def first_delta_baseline(a):
+    t = _us()
+    r = _post(a, {"model": "m", "messages": [], "stream": True})
+    for line in r.content.split(b"\n"):
+        if line.startswith(b"data: ") and line != b"data: [DONE]":
+            d = json.loads(line[6:])["choices"][0]["delta"].get("content")
+            if d:
+                return _since(t)
+
+
+def parse_speed(a):
+    # MB/s of C json.loads and of our reader on the same bytes, in this process
+    from tinyopenai._json import Reader, compile_paths
+
+    with open(a["file"], "rb") as f:
+        body = f.read()
+    out = {}
+    end = compile_paths(a["pick_end"])
+    first = compile_paths(a["pick_first"])
+    for name, fn in (
+        ("json_loads", lambda: json.loads(body)),
+        ("ours_pick_first", lambda: Reader(body).pick(*first)),
+        ("ours_pick_end", lambda: Reader(body).pick(*end)),
+        ("ours_load", lambda: Reader(body).load()),
+    ):
+        times = []
+        for _ in range(a["runs"]):
+            gc.collect()
+            t = _us()
+            fn()
+            times.append(_since(t))
+        times.sort()
+        out[name] = len(body) / times[len(times) // 2]  # bytes per microsecond = MB/s
+    return out
+
+
+if __name__ == "__main__":
+    with open(sys.argv[2]) as f:
+        args = json.load(f)
+    try:
+        res = {"ok": globals()[sys.argv[1]](args)}
+    except Exception as e:  # MemoryError above all: the heap was too small
+        res = {"error": "%s: %s" % (type(e).__name__, e)}
+    print("RESULT " + json.dumps(res))
