@@ -219,7 +219,10 @@ def write(rep):
         "|---|---|---|---|",
     ]
     for r in rep["memory"]:
-        ratio = "%.1fx less" % (r["baseline"] / r["ours"]) if r.get("ours") and r.get("baseline") else ""
+        ratio = ""
+        if r.get("ours") and r.get("baseline"):
+            q = r["baseline"] / r["ours"]
+            ratio = "%.1fx less" % q if q >= 1 else "%.1fx more" % (1 / q)
         lines.append("| %s | %s | %s | %s |" % (r["scenario"], kb(r.get("ours")), kb(r.get("baseline")),
                                                  ratio or r.get("note", "")))
     lines += ["", "## Footprint", "", "| module (.mpy) | bytes |", "|---|---|"]
@@ -235,7 +238,8 @@ def write(rep):
         "",
         "JSON reader beside C `json.loads` on the same bytes, in the same MicroPython process (MB/s):",
         "",
-        "| body | bytes | json.loads | pick first field | pick last field (skips the rest) | whole load |",
+        "| body | bytes | json.loads | pick a field near the start (stops there) | pick the last field (skips "
+        "everything) | whole load |",
         "|---|---|---|---|---|---|",
     ]
     for name in ("content-heavy", "logprobs-heavy", "number-heavy"):

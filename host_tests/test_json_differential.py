@@ -150,3 +150,21 @@ def as_printed(v):
     if isinstance(v, dict):
         return {as_printed(k): as_printed(x) for k, x in v.items()}
     return v
+
+
+@given(values, st.booleans(), st.sampled_from([None, 0, 2]), sizes)
+def test_skip_lands_right_after_the_value(v, ascii_only, indent, sz):
+    doc = json.dumps(v, ensure_ascii=ascii_only, indent=indent).encode("utf-8", "surrogatepass")
+    data = b'{"skipped": ' + doc + b', "after": [1, "x\\"]"]}'
+    it = iter(sz)
+
+    def rd(mv):
+        n = min(len(mv), next(it, 7), len(data) - rd.i)
+        mv[:n] = data[rd.i : rd.i + n]
+        rd.i += n
+        return n
+
+    rd.i = 0
+    from tinyopenai._json import compile_paths
+
+    assert Reader(rd, bytearray(4096)).pick(*compile_paths("after")) == [[1, 'x"]']]

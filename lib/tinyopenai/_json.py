@@ -425,6 +425,10 @@ class Reader:
                 if q < 0:
                     i = e
                     break
+                q2 = buf.find(b'"', q + 1, e)
+                if q2 > 0 and buf[q2 - 1] != _BSLASH:  # the usual string: no escape at its end
+                    i = q2 + 1
+                    continue
                 self.pos = q + 1
                 self._skip_string()
                 buf = self.buf
