@@ -32,6 +32,17 @@ DEFAULT_BASE_URL = "https://api.openai.com/v1"
 _SERVICES = {
     "chat": "chat",
     "moderations": "moderations",
+    "completions": "completions",
+    "embeddings": "embeddings",
+    "audio": "audio",
+    "images": "images",
+    "files": "files",
+    "models": "models",
+    "fine_tuning": "fine_tuning",
+    "batches": "batches",
+    "beta": "beta",
+    "vector_stores": "vector_stores",
+    "responses": "responses",
 }
 
 
@@ -144,10 +155,15 @@ class OpenAI:
     def __exit__(self, *exc):
         self.close()
 
-    def request(self, method, path, body=None, params=None, stream=False, pick=None, headers=None):
-        """Call any endpoint: path relative to base_url ('/models'), body a JSON-able dict,
-        params a dict for the query string. Returns what the service methods return: the
-        whole JSON answer, the picked value(s), or a Stream when stream=True."""
+    def request(self, method, path, body=None, params=None, stream=False, pick=None, headers=None, files=None,
+                sink=None, consume=None, progress=None, events=False):
+        """Call any endpoint. path is relative to base_url ('/models'); body a JSON-able dict
+        (with files: the form fields); params a dict for the query string; files {name: path,
+        bytes, file object or (filename, source[, content_type])} for a streamed multipart upload,
+        progress(sent, total) called as it goes; sink (path, file object or callable) receives a
+        binary answer in chunks; consume(reader, sink) builds the result from the JSON reader;
+        events=True makes a stream yield (event name, payload) pairs. Returns the whole JSON
+        answer, the picked value(s), consume's result, the sink's byte count, or a Stream."""
         target = self._prefix + path + (_query(params) if params else "")
         hdrs = self._headers + [("Accept", "text/event-stream" if stream else "application/json")]
         if headers:
@@ -155,13 +171,18 @@ class OpenAI:
                 hdrs.append((k, headers[k]))
         length = None
         pieces = None
-        if body is not None:
+        if files is not None:
+            form = _module("_multipart").Form(body or {}, files, progress)
+            hdrs.append(("Content-Type", form.content_type))
+            length = form.length
+            pieces = form.pieces
+        elif body is not None:
             hdrs.append(("Content-Type", "application/json"))
             length = 0
             for p in dump_iter(body):
                 length += len(p)
             pieces = lambda: dump_iter(body)  # noqa: E731  (called again on a resend)
-
+        out = _module("_sink").Sink(sink) if sink is not None else None  # fails before sending
         attempt = 0
         while True:
             try:
@@ -169,36 +190,54 @@ class OpenAI:
                 if resp.status >= 300:
                     raise _module("_fail").from_response(resp)
                 if stream:
-                    return Stream(self, resp, pick)
-                return self._consume(resp, pick)
+                    return Stream(self, resp, pick, events)
+                result = self._consume(resp, pick, out, consume)
+                if out is not None:
+                    out.done()
+                return result
             except APIError as e:
                 delay = _module("_fail").retry_delay(e, attempt, self.max_retries)
                 if delay is None:
+                    if out is not None:
+                        out.abort()
                     raise
+                if out is not None:
+                    out.restart()
                 attempt += 1
                 self._sleep(delay)
 
-    def _consume(self, resp, pick):
+    def _consume(self, resp, pick, out=None, consume=None):
         ct = resp.headers.get("content-type", "")
-        if ct and "json" not in ct:
-            if ct.startswith("text/html"):
-                raise _module("_fail").not_json(resp)
-            if pick is None:  # a text or binary answer: its bytes
-                out = bytearray()
-                mv = memoryview(self._buf)
-                while True:
-                    n = resp.readinto(mv)
-                    if not n:
-                        return bytes(out)
-                    out += mv[:n]
+        is_json = not ct or "json" in ct
+        if not is_json and ct.startswith("text/html"):
+            raise _module("_fail").not_json(resp)
+        if out is not None and consume is None and not is_json:  # binary answer -> the sink
+            mv = memoryview(self._buf)
+            while True:
+                n = resp.readinto(mv)
+                if not n:
+                    return out.count
+                out.write(bytes(mv[:n]))
+        if not is_json and pick is None and consume is None:  # text or binary: its bytes
+            data = bytearray()
+            mv = memoryview(self._buf)
+            while True:
+                n = resp.readinto(mv)
+                if not n:
+                    return bytes(data)
+                data += mv[:n]
         rd = Reader(resp.readinto, self._buf)
         try:
+            if consume is not None:
+                v = consume(rd, out)
+                rd.finish()
+                return v
             if pick is None:
                 v = rd.load()
                 rd.finish()
                 return v
             vals = rd.pick(*compile_paths(pick))
-        except JSONError as e:
+        except (JSONError, ValueError) as e:
             resp.close()
             raise APIResponseValidationError("malformed JSON in response: %s" % e, resp.status, resp.headers, e)
         resp.drain(self._drain_limit, memoryview(self._buf))

@@ -510,6 +510,80 @@ class Reader:
             self.skip()
 
 
+    # --- building blocks for consumers that build their own result ----------------------------
+
+    def members(self):
+        """Iterate an object: yields each key with the reader at its value, which the caller
+        must consume (load, skip, or one of the methods below)."""
+        self._expect(_LBRACE, "'{'")
+        if self.peek() == _RBRACE:
+            self.pos += 1
+            return
+        while True:
+            yield self._key()
+            c = self.peek()
+            self.pos += 1
+            if c == _RBRACE:
+                return
+            if c != _COMMA:
+                raise self.error("expected ',' or '}'", self.pos - 1)
+
+    def elements(self):
+        """Iterate an array: yields each index with the reader at the element."""
+        self._expect(_LBRACK, "'['")
+        if self.peek() == _RBRACK:
+            self.pos += 1
+            return
+        n = 0
+        while True:
+            yield n
+            n += 1
+            c = self.peek()
+            self.pos += 1
+            if c == _RBRACK:
+                return
+            if c != _COMMA:
+                raise self.error("expected ',' or ']'", self.pos - 1)
+
+    def string_into(self, write):
+        """Pass the next string's bytes (escapes decoded) to write() piece by piece, without
+        building it; returns its length in bytes."""
+        self._expect(_QUOTE, "a string")
+        total = 0
+        while True:
+            buf = self.buf
+            i = self.pos
+            e = self.end
+            q = buf.find(b'"', i, e)
+            stop = q if q >= 0 else e
+            b = buf.find(b"\\", i, stop)
+            if b >= 0:
+                stop = b
+            if stop > i:
+                write(buf[i:stop])
+                total += stop - i
+            self.pos = stop
+            if b >= 0:
+                piece = self._escape()
+                write(piece)
+                total += len(piece)
+            elif q >= 0:
+                self.pos = q + 1
+                return total
+            elif not self._more():
+                raise self.error("unterminated string")
+
+    def floats_into(self, arr):
+        """Append the numbers of the next array to arr (an array('f'), say): no list of floats
+        is ever built."""
+        for _ in self.elements():
+            v = self._scalar(self.peek())
+            if not isinstance(v, (int, float)) or isinstance(v, bool):
+                raise self.error("expected a number")
+            arr.append(v)
+        return arr
+
+
 def _resolve(v, node, res, rd):
     # Fill results for the built value v and any deeper paths under node.
     for k in node:

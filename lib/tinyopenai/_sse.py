@@ -91,8 +91,9 @@ class Stream:
     value of it), up to [DONE]. The connection is released when the stream ends, on close(),
     or when the client makes its next request."""
 
-    def __init__(self, client, resp, pick):
+    def __init__(self, client, resp, pick, events=False):
         self._resp = resp
+        self._pairs = events
         self._events = Events(resp.readinto, client._buf)
         self._single = isinstance(pick, str)
         self._pick = None
@@ -122,7 +123,7 @@ class Stream:
                     if name == "error":
                         err = err or v
                     if err is None:
-                        return v
+                        return (name, v) if self._pairs else v
                     self._fail(err)
                 vals = Reader(data).pick(*self._pick)
             except JSONError as e:
@@ -135,11 +136,11 @@ class Stream:
                 self._fail(err)
             if self._single:
                 if vals[0] is not None:
-                    return vals[0]
+                    return (name, vals[0]) if self._pairs else vals[0]
             else:
                 for v in vals:
                     if v is not None:
-                        return tuple(vals)
+                        return (name, tuple(vals)) if self._pairs else tuple(vals)
 
     def _event(self):
         # (name, data) of the next event; StopIteration at [DONE] or the end of the body
@@ -155,7 +156,7 @@ class Stream:
         if ev is None:
             self.close()
             raise StopIteration
-        if ev[1] == b"[DONE]":
+        if ev[1] == b"[DONE]" or ev[0] == "done":
             resp.drain(4096)
             raise StopIteration
         return ev

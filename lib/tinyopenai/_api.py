@@ -1,0 +1,139 @@
+# What the REST services share: a Resource (a path under base_url, its beta header, required
+# arguments checked before anything is sent) and Cursor, the iterator over list endpoints.
+# Services subclass Resource; they hold no HTTP logic: path + parameters -> client.request.
+
+from ._errors import OpenAIError
+
+
+def quote(s):
+    """A path parameter, URL-quoted (ids never need it, but a model name like ft:x:y might)."""
+    safe = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+    s = str(s)
+    if not s:
+        raise OpenAIError("an id in the path is empty")
+    return "".join(chr(c) if c in safe else "%%%02X" % c for c in s.encode())
+
+
+class Resource:
+    path = ""  # e.g. "/assistants"; nested ids and names follow as path parts
+    beta = None  # e.g. "assistants=v2": sent as OpenAI-Beta
+    required = ()  # create() arguments that must be given
+    id_name = None  # update(): the keyword that may carry the id (assistant_id, ...)
+
+    def __init__(self, client):
+        self._c = client
+
+    def _call(self, method, parts=(), body=None, params=None, **kw):
+        p = self.path
+        for part in parts:
+            p += "/" + quote(part)
+        h = kw.pop("extra_headers", None)
+        h = dict(h) if h else {}
+        if self.beta:
+            h["OpenAI-Beta"] = self.beta
+        return self._c.request(method, p, body, params, headers=h or None, **kw)
+
+    def _need(self, params, *names):
+        missing = [n for n in names if params.get(n) is None]
+        if missing:
+            raise OpenAIError("%s: missing required argument(s): %s" % (self.path, ", ".join(missing)))
+
+    def _list(self, parts=(), **params):
+        return Cursor(self, parts, params)
+
+    def _in(self, method, parent_id, kind, item_id=None, tail=(), body=None, **kw):
+        # an item under a parent: /threads/{thread_id}/messages/{message_id}[/cancel]
+        parts = (parent_id, kind) + ((item_id,) if item_id is not None else ()) + tuple(tail)
+        return self._call(method, parts, body, **kw)
+
+    # The common operations. A service exposes the ones its endpoint has by aliasing them
+    # (retrieve = Resource.retrieve_one). The id may be given by its own name: file_id="...".
+    def create_one(self, pick=None, extra_headers=None, **params):
+        self._need(params, *self.required)
+        return self._call("POST", (), params, pick=pick, extra_headers=extra_headers)
+
+    def list_all(self, **params):
+        return Cursor(self, (), params)
+
+    def retrieve_one(self, item_id=None, pick=None, extra_headers=None, **named):
+        return self._call("GET", (_id(item_id, named),), pick=pick, extra_headers=extra_headers)
+
+    def update_one(self, item_id=None, pick=None, extra_headers=None, **params):
+        item_id = _id(item_id, params, self.id_name)
+        return self._call("POST", (item_id,), params, pick=pick, extra_headers=extra_headers)
+
+    def delete_one(self, item_id=None, pick=None, extra_headers=None, **named):
+        return self._call("DELETE", (_id(item_id, named),), pick=pick, extra_headers=extra_headers)
+
+    def cancel_one(self, item_id=None, pick=None, extra_headers=None, **named):
+        return self._call("POST", (_id(item_id, named), "cancel"), pick=pick, extra_headers=extra_headers)
+
+
+def _id(item_id, named, name=None):
+    # the id given positionally, or as its own keyword (assistant_id=...)
+    if item_id is None:
+        if name is not None:
+            item_id = named.pop(name, None)
+        elif len(named) == 1:
+            item_id = named.popitem()[1]
+    if item_id is None or named and name is None:
+        raise OpenAIError("give the id (and only the id) of the item")
+    return item_id
+
+
+class Cursor:
+    """All items of a list endpoint, page by page ('after' cursor, 'has_more'), one page held
+    at a time. Parameters (limit, order, ...) go into each page's query."""
+
+    def __init__(self, resource, parts, params):
+        self._r = resource
+        self._parts = parts
+        self._params = params
+        self._items = None
+        self._i = 0
+        self._more = True
+        self.pages = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        while self._items is None or self._i >= len(self._items):
+            if not self._more:
+                raise StopIteration
+            self._fetch()
+        item = self._items[self._i]
+        self._items[self._i] = None  # handed over: let it go
+        self._i += 1
+        return item
+
+    def _fetch(self):
+        page = self._r._call("GET", self._parts, params=self._params, consume=_page)
+        self.pages += 1
+        items, more, last = page
+        self._items, self._i = items, 0
+        # endpoints without has_more (models, files in some versions) are a single page
+        self._more = bool(more) and bool(items)
+        if self._more:
+            if last is None:
+                last = items[-1].get("id") if isinstance(items[-1], dict) else None
+            if last is None:
+                self._more = False
+            else:
+                self._params = dict(self._params, after=last)
+
+
+def _page(rd, _sink):
+    # A list page: only data, has_more and last_id are kept; everything else is skipped.
+    items, more, last = [], False, None
+    for key in rd.members():
+        if key == "data":
+            for _ in rd.elements():
+                items.append(rd.load())
+        elif key == "has_more":
+            more = rd.load()
+        elif key == "last_id":
+            last = rd.load()
+        else:
+            rd.skip()
+    return items, more, last

@@ -1,0 +1,100 @@
+# multipart/form-data request bodies, streamed: the length is computed first, files are read in
+# small chunks from flash (a path) or any object with read()/readinto(). Core module.
+
+from ._errors import OpenAIError
+
+_CHUNK = 1024
+
+
+def _size(src):
+    # (size, opener) of an upload source: a path, bytes, or a file object
+    if isinstance(src, (bytes, bytearray)):
+        return len(src), None
+    if isinstance(src, str):
+        import os
+
+        try:
+            size = os.stat(src)[6]
+            open(src, "rb").close()
+        except OSError as e:
+            raise OpenAIError("cannot read upload file %s: %s" % (src, e))
+        return size, src
+    if hasattr(src, "read") and hasattr(src, "seek"):
+        here = src.tell()
+        end = src.seek(0, 2)
+        src.seek(here)
+        return (end if end is not None else src.tell()) - here, None
+    raise TypeError("an upload must be a path, bytes or a seekable file object")
+
+
+class Form:
+    """fields: {name: value} (lists repeat the name, as for timestamp_granularities[]);
+    files: {name: source or (filename, source[, content_type])}."""
+
+    def __init__(self, fields, files, progress=None):
+        import os
+
+        self.boundary = "tinyopenai-" + "".join("%02x" % b for b in os.urandom(12))
+        self.content_type = "multipart/form-data; boundary=" + self.boundary
+        self._progress = progress
+        self._parts = []  # (head bytes, value bytes or source, size)
+        for name in fields:
+            v = fields[name]
+            if v is None:
+                continue
+            for item in v if isinstance(v, (list, tuple)) else (v,):
+                if isinstance(item, bool):
+                    item = "true" if item else "false"
+                head = '--%s\r\nContent-Disposition: form-data; name="%s"\r\n\r\n' % (self.boundary, name)
+                val = str(item).encode()
+                self._parts.append((head.encode(), val, len(val)))
+        for name in files:
+            spec = files[name]
+            if not isinstance(spec, tuple):
+                fname = spec.replace("\\", "/").split("/")[-1] if isinstance(spec, str) else name
+                spec = (fname, spec)
+            fname, src = spec[0], spec[1]
+            ctype = spec[2] if len(spec) > 2 else "application/octet-stream"
+            size, _ = _size(src)
+            head = '--%s\r\nContent-Disposition: form-data; name="%s"; filename="%s"\r\nContent-Type: %s\r\n\r\n' % (
+                self.boundary, name, fname.replace('"', "%22"), ctype)
+            self._parts.append((head.encode(), src, size))
+        self.tail = ("--%s--\r\n" % self.boundary).encode()
+        self.length = sum(len(h) + size + 2 for h, _, size in self._parts) + len(self.tail)
+
+    def pieces(self):
+        sent = 0
+        for p in self._raw():
+            yield p
+            sent += len(p)  # counted once the piece was written
+            if self._progress:
+                self._progress(sent, self.length)
+
+    def _raw(self):
+        buf = None
+        for head, src, size in self._parts:
+            yield head
+            if isinstance(src, (bytes, bytearray)):
+                yield src
+            else:
+                if buf is None:
+                    buf = bytearray(_CHUNK)
+                f = open(src, "rb") if isinstance(src, str) else src
+                left = size
+                try:
+                    while left:
+                        n = f.readinto(buf) if hasattr(f, "readinto") else None
+                        if n is None:
+                            chunk = f.read(_CHUNK)
+                            n = len(chunk)
+                            buf[:n] = chunk
+                        if not n:
+                            raise OpenAIError("upload source ended %d bytes early" % left)
+                        n = min(n, left)
+                        yield memoryview(buf)[:n]
+                        left -= n
+                finally:
+                    if isinstance(src, str):
+                        f.close()
+            yield b"\r\n"
+        yield self.tail

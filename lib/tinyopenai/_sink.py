@@ -1,0 +1,89 @@
+# Where binary answers go: a path (written to PATH.part, renamed when complete), a file object,
+# or a callable taking bytes. Opened before the request is sent, so a sink that cannot be
+# written fails first. Core module: imports only _errors.
+
+from ._errors import OpenAIError
+
+
+class Sink:
+    def __init__(self, target):
+        self._path = None
+        self._f = None
+        self.count = 0
+        if isinstance(target, str):
+            self._path = target
+            try:
+                self._f = open(target + ".part", "wb")
+            except OSError as e:
+                raise OpenAIError("cannot write to %s: %s" % (target, e))
+            self._write = self._f.write
+        elif hasattr(target, "write"):
+            self._write = target.write
+        elif callable(target):
+            self._write = target
+        else:
+            raise TypeError("sink must be a path, a file object or a callable, not %s" % type(target).__name__)
+
+    def restart(self):
+        """Before a retry: start the answer again (a path can; a file or callable that already
+        got bytes cannot)."""
+        if not self.count:
+            return
+        if self._path is None:
+            raise OpenAIError("cannot retry: %d bytes already went to the sink" % self.count)
+        if self._f is not None:
+            self._f.close()
+        self._f = open(self._path + ".part", "wb")
+        self._write = self._f.write
+        self.count = 0
+
+    def write(self, data):
+        self._write(data)
+        self.count += len(data)
+
+    def done(self):
+        """The answer is complete: a path sink gets its final name."""
+        if self._path is not None and self._f is not None:
+            self._f.close()
+            self._f = None
+            import os
+
+            try:
+                os.remove(self._path)
+            except OSError:
+                pass
+            os.rename(self._path + ".part", self._path)
+
+    def abort(self):
+        """The answer failed: nothing half-written stays behind under the final name."""
+        if self._path is not None and self._f is not None:
+            self._f.close()
+            self._f = None
+            import os
+
+            try:
+                os.remove(self._path + ".part")
+            except OSError:
+                pass
+
+
+class B64Decoder:
+    """Decode base64 text arriving in pieces, writing the bytes to write() as they come: 4
+    characters make 3 bytes, so a tail of up to 3 characters waits for the next piece."""
+
+    def __init__(self, write):
+        self._write = write
+        self._tail = b""
+
+    def __call__(self, text):
+        import binascii
+
+        data = self._tail + bytes(text)
+        cut = len(data) - len(data) % 4
+        self._tail = data[cut:]
+        if cut:
+            self._write(binascii.a2b_base64(data[:cut]))
+
+    def close(self):
+        if self._tail:
+            raise ValueError("base64 text ends in a broken group")
