@@ -123,6 +123,58 @@ def replay(a):
     return {"results": out, "sleeps": sleeps}
 
 
+def _plain(r, job):
+    # a JSON view of any result: cursors and streams as lists, arrays as lists, bytes as hex
+    from binascii import hexlify
+
+    from tinyopenai._api import Cursor
+
+    if isinstance(r, Cursor):
+        out = []
+        limit = job.get("limit")
+        for item in r:
+            out.append(_plain(item, job))
+            if limit is not None and len(out) >= limit:
+                break
+        return out
+    if isinstance(r, Stream):
+        return [_plain(list(ev) if isinstance(ev, tuple) else ev, job) for ev in r]
+    if isinstance(r, (bytes, bytearray)):
+        return {"hex": str(hexlify(r), "ascii")}
+    if isinstance(r, dict):
+        return {k: _plain(r[k], job) for k in r}
+    if isinstance(r, (list, tuple)):
+        return [_plain(v, job) for v in r]
+    if type(r).__name__ == "array":
+        return [float(v) for v in r]
+    return r
+
+
+def calls(a):
+    # Each job: {"method": "beta.threads.runs.retrieve", "args": [...], "kwargs": {...},
+    # "limit": n (cursors), "sink": path (read back as hex)}
+    from binascii import hexlify
+
+    c, sleeps = _client(a)
+    out = []
+    for job in a["jobs"]:
+        try:
+            fn = c
+            for part in job["method"].split("."):
+                fn = getattr(fn, part)
+            kw = dict(job.get("kwargs") or {})
+            if job.get("sink"):
+                kw["sink"] = job["sink"]
+            r = _plain(fn(*job.get("args", []), **kw), job)
+            if job.get("sink"):
+                with open(job["sink"], "rb") as f:
+                    r = {"count": r, "hex": str(hexlify(f.read()), "ascii")}
+            out.append({"value": r})
+        except Exception as e:
+            out.append(_err(e))
+    return {"results": out, "sleeps": sleeps}
+
+
 def run(name, args):
     try:
         return globals()[name](args)

@@ -1,5 +1,5 @@
-# Responses: client.responses.create / stream / retrieve / delete / cancel and
-# client.responses.input_items.list. Streams yield (event, data) pairs such as
+# Responses: client.responses.create / stream / retrieve / delete / cancel,
+# client.responses.input_items.list and client.responses.input_tokens.count. Streams yield (event, data) pairs such as
 # ("response.output_text.delta", {...}); pick= works per event.
 from ._api import Resource
 
@@ -11,6 +11,14 @@ class InputItems(Resource):
         return self._list((response_id, "input_items"), **params)
 
 
+class InputTokens(Resource):
+    path = "/responses/input_tokens"
+
+    def count(self, pick=None, extra_headers=None, **params):
+        """POST /responses/input_tokens: the tokens a create() with these parameters would use."""
+        return self._call("POST", (), params, pick=pick, extra_headers=extra_headers)
+
+
 class Responses(Resource):
     path = "/responses"
     retrieve = Resource.retrieve_one
@@ -20,6 +28,7 @@ class Responses(Resource):
     def __init__(self, client):
         Resource.__init__(self, client)
         self.input_items = InputItems(client)
+        self.input_tokens = InputTokens(client)
 
     def create(self, model, input=None, stream=False, pick=None, extra_headers=None, **params):
         """POST /responses; stream=True iterates (event, data) pairs."""
