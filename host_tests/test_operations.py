@@ -47,7 +47,8 @@ ID_VALUES = {"model": "ft:gpt-4o-mini:org:custom"}  # a model id that needs quot
 
 
 def _call_jobs(tmp_path):
-    files = {"@audio": ("speech.mp3", b"ID3" + bytes(range(256)) * 8), "@image": ("dot.png", b"\x89PNG\r\n" + b"\x00" * 300),
+    files = {"@audio": ("speech.mp3", b"ID3" + bytes(range(256)) * 8),
+             "@image": ("dot.png", b"\x89PNG\r\n" + b"\x00" * 300),
              "@jsonl": ("train.jsonl", b'{"messages": []}\n' * 20)}
     paths = {}
     for key, (name, data) in files.items():
