@@ -113,7 +113,10 @@ def load_dotnet(path):
         else:
             body = base64.b64decode(rb) if isinstance(rb, str) else json.dumps(rb).encode()
         req = e.get("RequestBody")
-        req_body = json.dumps(req).encode() if isinstance(req, dict) else None
+        if isinstance(req, list):  # a multipart (text) body, one string per line
+            req_body = "".join(req).encode("utf-8", "surrogateescape")
+        else:
+            req_body = json.dumps(req).encode() if isinstance(req, dict) else None
         out.append(interaction(e["RequestMethod"], _path_of(e["RequestUri"]), e["StatusCode"], body, hdrs,
                                req_body=req_body, chunked=_was_chunked(hdrs), source=path))
     return out
