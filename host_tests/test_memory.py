@@ -13,11 +13,12 @@ def test_one_megabyte_chat_response_pick(server, pki, run):
     assert len(it["body"]) > 1_000_000
     server.push(it, it)
     # content comes first: the rest is not parsed (the connection is dropped, not drained)
-    r = run("micropython", "big_pick", client_args(server, pki, pick="choices.0.message.content"), heap=HEAP)
+    r = run("micropython", "big_pick", client_args(server, pki, pick="choices.0.message.content"), heap=HEAP,
+            module="small")
     assert r.get("result") == "The answer.", r
     # total_tokens is at the very end: a megabyte of logprobs is skipped without being built
     paths = ["usage.total_tokens", "choices.0.logprobs.content.4199.token", "choices.0.finish_reason"]
-    r = run("micropython", "big_pick", client_args(server, pki, pick=paths), heap=HEAP)
+    r = run("micropython", "big_pick", client_args(server, pki, pick=paths), heap=HEAP, module="small")
     assert r.get("result") == [20, "tok4199", "stop"], r
     print("heap growth after a 1 MB pick: %d bytes" % r["heap_delta"])
 
@@ -34,8 +35,8 @@ def test_two_thousand_event_stream_runs_in_flat_heap(server, pki, run):
     words = ["w%d " % i for i in range(2000)]
     it, _ = fixtures.chat_stream(words)
     server.push(it)
-    args = client_args(server, pki, pick="choices.0.delta.content", keep=False, measure_every=100)
-    r = run("micropython", "stream", args, heap=HEAP)
+    args = client_args(server, pki, pick="choices.0.delta.content", measure_every=100)
+    r = run("micropython", "stream", args, heap=HEAP, module="small")
     assert r["count"] == 2000, r
     heap = r["heap"]
     assert len(heap) == 20
@@ -48,6 +49,7 @@ def test_stream_content_is_right_in_small_heap(server, pki, run):
     words = ["", "Hel", "lo ", "w\u00f6rld"]
     it, _ = fixtures.chat_stream(words)
     server.push(it)
-    r = run("micropython", "stream", client_args(server, pki, pick="choices.0.delta.content"), heap=HEAP)
+    r = run("micropython", "stream", client_args(server, pki, pick="choices.0.delta.content", keep=True), heap=HEAP,
+            module="small")
     assert r["items"] == words
     assert json.loads(server.requests[0]["body"])["stream"] is True

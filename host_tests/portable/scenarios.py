@@ -60,19 +60,11 @@ def stream(a):
     c, sleeps = _client(a)
     kw = a.get("kwargs") or {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hi"}]}
     items = []
-    heap = [0] * 64  # preallocated: appending would grow the very heap being measured
-    samples = 0
     count = 0
-    keep = a.get("keep", True)
-    every = a.get("measure_every", 0)
     try:
         for v in c.chat.completions.create(stream=True, pick=a.get("pick"), **kw):
             count += 1
-            if keep:
-                items.append(list(v) if isinstance(v, tuple) else v)
-            if every and count % every == 0 and samples < 64:
-                heap[samples] = _live()
-                samples += 1
+            items.append(list(v) if isinstance(v, tuple) else v)
             if count == a.get("stop_after"):
                 break
     except Exception as e:
@@ -80,8 +72,7 @@ def stream(a):
     after = None
     if a.get("then_chat"):  # the connection must still be usable (or re-made) afterwards
         after = c.chat.completions.create(model="m", messages=[], pick="choices.0.message.content")
-    return {"items": items, "count": count, "heap": heap[:samples], "sleeps": sleeps, "opened": c._conn.opened,
-            "after": after}
+    return {"items": items, "count": count, "sleeps": sleeps, "opened": c._conn.opened, "after": after}
 
 
 def moderation(a):
@@ -91,14 +82,6 @@ def moderation(a):
         return {"result": list(r) if isinstance(r, tuple) else r, "sleeps": sleeps}
     except Exception as e:
         return {"result": _err(e), "sleeps": sleeps}
-
-
-def big_pick(a):
-    # A chat answer of about a megabyte, in a small heap: only the picked values are built.
-    c, _ = _client(a)
-    before = _live()
-    r = c.chat.completions.create(model="m", messages=[], pick=a["pick"])
-    return {"result": list(r) if isinstance(r, tuple) else r, "heap_delta": _live() - before}
 
 
 def replay(a):
@@ -159,8 +142,9 @@ def calls(a):
     out = []
     for job in a["jobs"]:
         try:
-            fn = c
-            for part in job["method"].split("."):
+            parts = job["method"].split(".")
+            fn = getattr(c, parts[0])
+            for part in parts[1:]:
                 fn = getattr(fn, part)
             kw = dict(job.get("kwargs") or {})
             if job.get("sink"):

@@ -22,7 +22,6 @@ from ._errors import (  # noqa: F401  (re-exported)
 )
 from ._http import Conn
 from ._json import JSONError, Reader, compile_paths, dump_iter
-from ._sse import Stream
 
 __version__ = "0.1.0"
 
@@ -190,7 +189,7 @@ class OpenAI:
                 if resp.status >= 300:
                     raise _module("_fail").from_response(resp)
                 if stream:
-                    return Stream(self, resp, pick, events)
+                    return _module("_sse").Stream(self, resp, pick, events)
                 result = self._consume(resp, pick, out, consume)
                 if out is not None:
                     out.done()

@@ -4,6 +4,20 @@
 
 from ._errors import OpenAIError
 
+try:
+    from micropython import const
+except ImportError:  # CPython: const(x) is just x
+    const = int
+
+# (MicroPython inlines _const names: they cannot be imported from _json)
+_QUOTE = const(0x22)
+_BSLASH = const(0x5C)
+_COMMA = const(0x2C)
+_LBRACE = const(0x7B)
+_RBRACE = const(0x7D)
+_LBRACK = const(0x5B)
+_RBRACK = const(0x5D)
+
 
 def quote(s):
     """A path parameter, URL-quoted (ids never need it, but a model name like ft:x:y might)."""
@@ -126,9 +140,9 @@ class Cursor:
 def _page(rd, _sink):
     # A list page: only data, has_more and last_id are kept; everything else is skipped.
     items, more, last = [], False, None
-    for key in rd.members():
+    for key in members(rd):
         if key == "data":
-            for _ in rd.elements():
+            for _ in elements(rd):
                 items.append(rd.load())
         elif key == "has_more":
             more = rd.load()
@@ -137,3 +151,78 @@ def _page(rd, _sink):
         else:
             rd.skip()
     return items, more, last
+
+
+# --- reading answers piece by piece (for consumers that build their own result) --------------
+# The reader is positioned at a value; these consume it.
+
+def members(rd):
+    """Iterate an object: yields each key with the reader at its value, which the caller
+    must consume (load, skip, or one of the methods below)."""
+    rd._expect(_LBRACE, "'{'")
+    if rd.peek() == _RBRACE:
+        rd.pos += 1
+        return
+    while True:
+        yield rd._key()
+        c = rd.peek()
+        rd.pos += 1
+        if c == _RBRACE:
+            return
+        if c != _COMMA:
+            raise rd.error("expected ',' or '}'", rd.pos - 1)
+
+def elements(rd):
+    """Iterate an array: yields each index with the reader at the element."""
+    rd._expect(_LBRACK, "'['")
+    if rd.peek() == _RBRACK:
+        rd.pos += 1
+        return
+    n = 0
+    while True:
+        yield n
+        n += 1
+        c = rd.peek()
+        rd.pos += 1
+        if c == _RBRACK:
+            return
+        if c != _COMMA:
+            raise rd.error("expected ',' or ']'", rd.pos - 1)
+
+def string_into(rd, write):
+    """Pass the next string's bytes (escapes decoded) to write() piece by piece, without
+    building it; returns its length in bytes."""
+    rd._expect(_QUOTE, "a string")
+    total = 0
+    while True:
+        buf = rd.buf
+        i = rd.pos
+        e = rd.end
+        q = buf.find(b'"', i, e)
+        stop = q if q >= 0 else e
+        b = buf.find(b"\\", i, stop)
+        if b >= 0:
+            stop = b
+        if stop > i:
+            write(buf[i:stop])
+            total += stop - i
+        rd.pos = stop
+        if b >= 0:
+            piece = rd._escape()
+            write(piece)
+            total += len(piece)
+        elif q >= 0:
+            rd.pos = q + 1
+            return total
+        elif not rd._more():
+            raise rd.error("unterminated string")
+
+def floats_into(rd, arr):
+    """Append the numbers of the next array to arr (an array('f'), say): no list of floats
+    is ever built."""
+    for _ in elements(rd):
+        v = rd._scalar(rd.peek())
+        if not isinstance(v, (int, float)) or isinstance(v, bool):
+            raise rd.error("expected a number")
+        arr.append(v)
+    return arr

@@ -260,10 +260,14 @@ class Conn:
             if c <= 0:
                 self.close()
                 raise APIConnectionError("malformed response header %r" % line[:80])
-            k = str(line[:c], "utf-8").strip().lower()
-            if not keep_all and k not in _KEEP:
-                continue
-            v = str(line[c + 1 :], "latin-1" if not _MPY else "utf-8").strip()
+            try:
+                k = str(line[:c], "utf-8").strip().lower()
+                if not keep_all and k not in _KEEP:
+                    continue
+                v = str(line[c + 1 :], "latin-1" if not _MPY else "utf-8").strip()
+            except UnicodeError:
+                self.close()
+                raise APIConnectionError("malformed response header %r" % line[:80])
             headers[k] = headers[k] + ", " + v if k in headers else v
         if 100 <= status < 200:  # 100 Continue and friends: the real answer follows
             return self._response(method, self._line(_MAX_HEADER_BYTES) or b"")

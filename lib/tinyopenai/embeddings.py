@@ -2,7 +2,7 @@
 # the base64 text (asked for by default) or from the number list, never as a list of floats.
 from array import array
 
-from ._api import Resource
+from ._api import Resource, elements, floats_into, members, string_into
 from ._sink import B64Decoder
 
 
@@ -16,21 +16,43 @@ class Embeddings(Resource):
         params["encoding_format"] = encoding_format
         if pick is not None:
             return self._call("POST", (), params, pick=pick, extra_headers=extra_headers)
-        return self._call("POST", (), params, consume=_answer, extra_headers=extra_headers)
+        size = params.get("dimensions") or _DIMS.get(model)
+        return self._call("POST", (), params, consume=lambda rd, _sink: _answer(rd, size), extra_headers=extra_headers)
+
+
+# the vector sizes of OpenAI's embedding models, to allocate each array once (dimensions= wins)
+_DIMS = {"text-embedding-3-large": 3072, "text-embedding-3-small": 1536, "text-embedding-ada-002": 1536}
 
 
 class _Floats:
-    # little-endian float32 bytes, arriving in pieces of any length, appended to an array('f')
-    def __init__(self):
-        self.arr = array("f")
+    # little-endian float32 bytes, arriving in pieces of any length, written into an
+    # array('f') allocated once when the size is known (growing one needs twice its size)
+    def __init__(self, size):
+        self.arr = array("f", range(size)) if size else array("f")  # exact size, no temporary
+        self.n = 0
         self._tail = b""
 
     def __call__(self, data):
         data = self._tail + data
         cut = len(data) - len(data) % 4
         self._tail = data[cut:]
-        if cut:
-            self.arr.extend(floats(data[:cut]))
+        if not cut:
+            return
+        part = floats(data[:cut])
+        k = len(part)
+        room = len(self.arr) - self.n
+        if k <= room:
+            self.arr[self.n : self.n + k] = part
+        else:  # more numbers than expected: fill what is left, then grow
+            if room:
+                self.arr[self.n :] = part[:room]
+            self.arr.extend(part[room:])
+        self.n += k
+
+    def result(self):
+        if self.n < len(self.arr):  # fewer numbers than expected: the size was a guess
+            return self.arr[: self.n]
+        return self.arr
 
 
 def floats(raw):
@@ -42,27 +64,27 @@ def floats(raw):
     return array("f", raw)  # MicroPython copies bytes raw
 
 
-def _vector(rd):
+def _vector(rd, size):
     if rd.peek() == 0x22:  # base64 text
-        f = _Floats()
+        f = _Floats(size)
         dec = B64Decoder(f)
-        rd.string_into(dec)
+        string_into(rd, dec)
         dec.close()
-        return f.arr
-    return rd.floats_into(array("f"))
+        return f.result()
+    return floats_into(rd, array("f"))
 
 
-def _answer(rd, _sink):
+def _answer(rd, size):
     out = {}
-    for key in rd.members():
+    for key in members(rd):
         if key != "data":
             out[key] = rd.load()
             continue
         data = out["data"] = []
-        for _ in rd.elements():
+        for _ in elements(rd):
             item = {}
-            for k in rd.members():
-                item[k] = _vector(rd) if k == "embedding" else rd.load()
+            for k in members(rd):
+                item[k] = _vector(rd, size) if k == "embedding" else rd.load()
             data.append(item)
     return out
 
