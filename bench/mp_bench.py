@@ -96,6 +96,45 @@ def first_delta_baseline(a):
                 return _since(t)
 
 
+def image_ours(a):
+    c = _client(a)
+    c.images.generate("a picture", sink=a["path"])
+    import os
+
+    return os.stat(a["path"])[6]
+
+
+def image_baseline(a):
+    import binascii
+
+    import requests
+
+    r = requests.post(a["url"] + "/images/generations", json={"prompt": "a picture", "response_format": "b64_json"})
+    data = binascii.a2b_base64(r.json()["data"][0]["b64_json"])
+    r.close()
+    with open(a["path"], "wb") as f:
+        f.write(data)
+    return len(data)
+
+
+def embedding_ours(a):
+    c = _client(a)
+    return len(c.embeddings.create("text", "text-embedding-3-large")["data"][0]["embedding"])
+
+
+def embedding_baseline(a):
+    import binascii
+    from array import array
+
+    import requests
+
+    r = requests.post(a["url"] + "/embeddings", json={"input": "text", "model": "text-embedding-3-large",
+                                                      "encoding_format": "base64"})
+    raw = binascii.a2b_base64(r.json()["data"][0]["embedding"])
+    r.close()
+    return len(array("f", raw))
+
+
 def parse_speed(a):
     # MB/s of C json.loads and of our reader on the same bytes, in this process
     from tinyopenai._json import Reader, compile_paths

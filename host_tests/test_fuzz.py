@@ -4,6 +4,7 @@ reads. Malformed input gives the typed error, never another exception. Budget: t
 in make test, the "fuzz" profile in make fuzz."""
 import re
 
+from feed import body_of, sized
 from hypothesis import given
 from hypothesis import strategies as st
 from tinyopenai import APIConnectionError
@@ -12,19 +13,6 @@ from tinyopenai._json import JSONError
 from tinyopenai._sse import Events
 
 sizes = st.lists(st.integers(1, 40), min_size=1, max_size=20)
-
-
-def reader(data, sz):
-    it = iter(sz)
-    pos = [0]
-
-    def rd(mv):
-        n = min(len(mv), next(it, 5), len(data) - pos[0])
-        mv[:n] = data[pos[0]:pos[0] + n]
-        pos[0] += n
-        return n
-
-    return rd
 
 
 # --- SSE -----------------------------------------------------------------------------------
@@ -69,7 +57,7 @@ def test_sse_matches_the_reference(lines, sz):
         want = [(n, d) for n, d in want]
     except UnicodeDecodeError:
         return
-    ev = Events(reader(data, sz), bytearray(16))
+    ev = Events(sized(data, sz), bytearray(16))
     got = []
     while True:
         e = ev.next()
@@ -81,7 +69,7 @@ def test_sse_matches_the_reference(lines, sz):
 
 @given(st.binary(max_size=200), sizes)
 def test_sse_random_bytes_never_crash(data, sz):
-    ev = Events(reader(data, sz), bytearray(16), max_event=64)
+    ev = Events(sized(data, sz), bytearray(16), max_event=64)
     try:
         while ev.next() is not None:
             pass
@@ -93,7 +81,7 @@ def test_sse_random_bytes_never_crash(data, sz):
 
 class Sock:
     def __init__(self, data, sz):
-        self.rd = reader(data, sz)
+        self.rd = sized(data, sz)
 
     def recv_into(self, mv):
         return self.rd(mv)
@@ -109,13 +97,7 @@ def exchange(raw, sz):
     c = Conn(False, "h", 80, bufsize=32)
     c.sock = Sock(raw, sz)
     r = c.request("GET", "/", [])
-    out = bytearray()
-    mv = memoryview(bytearray(7))
-    while True:
-        n = r.readinto(mv)
-        if not n:
-            return r, bytes(out)
-        out += mv[:n]
+    return r, body_of(r, 7)
 
 
 def chunked(body, cuts, ext):

@@ -27,8 +27,9 @@ def test_whole_megabyte_does_not_fit_but_fails_cleanly(server, pki, run):
     # The contrast: asking for the whole dict of the same answer cannot fit in 64 KB.
     it = fixtures.chat("The answer.", logprob_tokens=4200)
     server.push(it)
-    r = run("micropython", "chat", client_args(server, pki), heap=HEAP)
-    assert r["results"][0]["error"] == "MemoryError"
+    r = run("micropython", "big_pick", client_args(server, pki, pick=None), heap=HEAP, module="small")
+    assert r["error"] == "MemoryError", r
+    assert len(server.requests) == 1  # it failed building the dict, after the request went out
 
 
 def test_two_thousand_event_stream_runs_in_flat_heap(server, pki, run):

@@ -5,6 +5,7 @@ import json
 import sys
 from binascii import unhexlify
 
+from feed import feeder
 from tinyopenai._json import JSONError, Reader
 
 
@@ -20,17 +21,8 @@ def enc(v):
 
 
 def parse(doc, k):
-    state = [0]
-
-    def rd(mv):
-        i = state[0]
-        n = min(k, len(mv), len(doc) - i)
-        mv[:n] = doc[i : i + n]
-        state[0] = i + n
-        return n
-
     try:
-        r = Reader(rd, bytearray(512))
+        r = Reader(feeder(doc, k), bytearray(512))
         v = r.load()
         r.finish()
         return "OK " + enc(v)

@@ -3,6 +3,7 @@
 # Prints one line per failed check and "PASS n" at the end; exits 1 on any failure.
 import sys
 
+from feed import body_of, feeder
 from tinyopenai import APIConnectionError
 from tinyopenai._http import Conn
 from tinyopenai._json import JSONError, Reader, compile_paths, loads
@@ -19,20 +20,6 @@ def check(cond, what):
     if not cond:
         failures.append(what)
         print("FAIL", what)
-
-
-def feeder(data, k):
-    """readinto(mv) over data, at most k bytes per call."""
-    state = [0]
-
-    def rd(mv):
-        i = state[0]
-        n = min(k, len(mv), len(data) - i)
-        mv[:n] = data[i : i + n]
-        state[0] = i + n
-        return n
-
-    return rd
 
 
 def json_reader(data, k, bufsize=32):
@@ -235,16 +222,6 @@ def conn_with(responses, k):
     c = Conn(False, "example.test", 80, bufsize=32)
     c.sock = FakeSock(responses if isinstance(responses, list) else [responses], k)
     return c
-
-
-def body_of(resp, k=5):
-    out = bytearray()
-    mv = memoryview(bytearray(k))
-    while True:
-        n = resp.readinto(mv)
-        if not n:
-            return bytes(out)
-        out += mv[:n]
 
 
 CHUNKED = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\ntransfer-ENCODING: Chunked\r\n"

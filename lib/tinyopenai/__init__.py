@@ -20,7 +20,7 @@ from ._errors import (  # noqa: F401  (re-exported)
     RateLimitError,
     UnprocessableEntityError,
 )
-from ._http import Conn
+from ._http import Conn, params_items
 from ._json import JSONError, Reader, compile_paths, dump_iter
 
 __version__ = "0.1.0"
@@ -65,15 +65,7 @@ def _quote(s):
 
 
 def _query(params):
-    parts = []
-    for k in params:
-        v = params[k]
-        if v is None:
-            continue
-        for item in v if isinstance(v, (list, tuple)) else (v,):
-            if isinstance(item, bool):
-                item = "true" if item else "false"
-            parts.append(_quote(k) + "=" + _quote(item))
+    parts = [_quote(k) + "=" + _quote(v) for k, v in params_items(params)]
     return "?" + "&".join(parts) if parts else ""
 
 

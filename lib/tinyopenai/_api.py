@@ -4,19 +4,7 @@
 
 from ._errors import OpenAIError
 
-try:
-    from micropython import const
-except ImportError:  # CPython: const(x) is just x
-    const = int
-
-# (MicroPython inlines _const names: they cannot be imported from _json)
-_QUOTE = const(0x22)
-_BSLASH = const(0x5C)
-_COMMA = const(0x2C)
-_LBRACE = const(0x7B)
-_RBRACE = const(0x7D)
-_LBRACK = const(0x5B)
-_RBRACK = const(0x5D)
+_OPEN = {"{": 0x7B, "[": 0x5B, '"': 0x22}
 
 
 def quote(s):
@@ -156,43 +144,41 @@ def _page(rd, _sink):
 # --- reading answers piece by piece (for consumers that build their own result) --------------
 # The reader is positioned at a value; these consume it.
 
-def members(rd):
-    """Iterate an object: yields each key with the reader at its value, which the caller
-    must consume (load, skip, or one of the methods below)."""
-    rd._expect(_LBRACE, "'{'")
-    if rd.peek() == _RBRACE:
+def _items(rd, open_ch, close):
+    # shared by members() and elements(): after the opening bracket, yield once per item
+    rd._expect(_OPEN[open_ch], "'%s'" % open_ch)
+    if rd.peek() == close:
         rd.pos += 1
         return
     while True:
-        yield rd._key()
+        yield
         c = rd.peek()
         rd.pos += 1
-        if c == _RBRACE:
+        if c == close:
             return
-        if c != _COMMA:
-            raise rd.error("expected ',' or '}'", rd.pos - 1)
+        if c != 0x2C:  # ,
+            raise rd.error("expected ',' or '%s'" % chr(close), rd.pos - 1)
+
+
+def members(rd):
+    """Iterate an object: yields each key with the reader at its value, which the caller
+    must consume (load, skip, or one of the functions below)."""
+    for _ in _items(rd, "{", 0x7D):
+        yield rd._key()
+
 
 def elements(rd):
     """Iterate an array: yields each index with the reader at the element."""
-    rd._expect(_LBRACK, "'['")
-    if rd.peek() == _RBRACK:
-        rd.pos += 1
-        return
     n = 0
-    while True:
+    for _ in _items(rd, "[", 0x5D):
         yield n
         n += 1
-        c = rd.peek()
-        rd.pos += 1
-        if c == _RBRACK:
-            return
-        if c != _COMMA:
-            raise rd.error("expected ',' or ']'", rd.pos - 1)
+
 
 def string_into(rd, write):
     """Pass the next string's bytes (escapes decoded) to write() piece by piece, without
     building it; returns its length in bytes."""
-    rd._expect(_QUOTE, "a string")
+    rd._expect(_OPEN['"'], "a string")
     total = 0
     while True:
         buf = rd.buf
@@ -226,3 +212,23 @@ def floats_into(rd, arr):
             raise rd.error("expected a number")
         arr.append(v)
     return arr
+
+
+def data_answer(rd, key, handle):
+    """An answer {..., "data": [{...}, ...]} as a dict, where handle(rd, item) consumes the value
+    of `key` in each item (decoding it, sending it to a sink) instead of building it."""
+    out = {}
+    for k in members(rd):
+        if k != "data":
+            out[k] = rd.load()
+            continue
+        data = out["data"] = []
+        for _ in elements(rd):
+            item = {}
+            for f in members(rd):
+                if f == key:
+                    handle(rd, item)
+                else:
+                    item[f] = rd.load()
+            data.append(item)
+    return out

@@ -53,6 +53,19 @@ def net_error(e, what):
     return APIConnectionError(what, e)
 
 
+def params_items(params):
+    """(name, text) pairs of parameters for a query string or a form: None is left out, a list
+    repeats its name, booleans are true/false."""
+    for k in params:
+        v = params[k]
+        if v is None:
+            continue
+        for item in v if isinstance(v, (list, tuple)) else (v,):
+            if isinstance(item, bool):
+                item = "true" if item else "false"
+            yield k, str(item)
+
+
 class Conn:
     """One connection to one server, reused across requests while the server keeps it open."""
 

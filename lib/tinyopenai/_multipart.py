@@ -2,6 +2,7 @@
 # small chunks from flash (a path) or any object with read()/readinto(). Core module.
 
 from ._errors import OpenAIError
+from ._http import params_items
 
 _CHUNK = 1024
 
@@ -38,16 +39,10 @@ class Form:
         self.content_type = "multipart/form-data; boundary=" + self.boundary
         self._progress = progress
         self._parts = []  # (head bytes, value bytes or source, size)
-        for name in fields:
-            v = fields[name]
-            if v is None:
-                continue
-            for item in v if isinstance(v, (list, tuple)) else (v,):
-                if isinstance(item, bool):
-                    item = "true" if item else "false"
-                head = '--%s\r\nContent-Disposition: form-data; name="%s"\r\n\r\n' % (self.boundary, name)
-                val = str(item).encode()
-                self._parts.append((head.encode(), val, len(val)))
+        for name, text in params_items(fields):
+            head = '--%s\r\nContent-Disposition: form-data; name="%s"\r\n\r\n' % (self.boundary, name)
+            val = text.encode()
+            self._parts.append((head.encode(), val, len(val)))
         for name in files:
             spec = files[name]
             if not isinstance(spec, tuple):

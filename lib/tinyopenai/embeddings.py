@@ -2,7 +2,7 @@
 # the base64 text (asked for by default) or from the number list, never as a list of floats.
 from array import array
 
-from ._api import Resource, elements, floats_into, members, string_into
+from ._api import Resource, data_answer, floats_into, string_into
 from ._sink import B64Decoder
 
 
@@ -17,7 +17,11 @@ class Embeddings(Resource):
         if pick is not None:
             return self._call("POST", (), params, pick=pick, extra_headers=extra_headers)
         size = params.get("dimensions") or _DIMS.get(model)
-        return self._call("POST", (), params, consume=lambda rd, _sink: _answer(rd, size), extra_headers=extra_headers)
+        def vector(rd, item):
+            item["embedding"] = _vector(rd, size)
+
+        return self._call("POST", (), params, consume=lambda rd, _sink: data_answer(rd, "embedding", vector),
+                          extra_headers=extra_headers)
 
 
 # the vector sizes of OpenAI's embedding models, to allocate each array once (dimensions= wins)
@@ -72,21 +76,6 @@ def _vector(rd, size):
         dec.close()
         return f.result()
     return floats_into(rd, array("f"))
-
-
-def _answer(rd, size):
-    out = {}
-    for key in members(rd):
-        if key != "data":
-            out[key] = rd.load()
-            continue
-        data = out["data"] = []
-        for _ in elements(rd):
-            item = {}
-            for k in members(rd):
-                item[k] = _vector(rd, size) if k == "embedding" else rd.load()
-            data.append(item)
-    return out
 
 
 def service(client):

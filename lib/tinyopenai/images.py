@@ -1,7 +1,7 @@
 # Images: client.images.generate / edit / create_variation. With sink=, b64_json images are
 # decoded on the fly into the sink (several images: one after the other); the rest of the answer
 # is returned without the huge string.
-from ._api import Resource, elements, members, string_into
+from ._api import Resource, data_answer, string_into
 from ._sink import B64Decoder
 
 
@@ -35,23 +35,12 @@ class Images(Resource):
 
 
 def _decoded(rd, sink):
-    out = {}
-    for key in members(rd):
-        if key != "data":
-            out[key] = rd.load()
-            continue
-        data = out["data"] = []
-        for _ in elements(rd):
-            item = {}
-            for k in members(rd):
-                if k == "b64_json":
-                    dec = B64Decoder(sink.write)
-                    string_into(rd, dec)
-                    dec.close()
-                else:
-                    item[k] = rd.load()
-            data.append(item)
-    return out
+    def image(rd, _item):  # the picture goes to the sink; the item keeps everything else
+        dec = B64Decoder(sink.write)
+        string_into(rd, dec)
+        dec.close()
+
+    return data_answer(rd, "b64_json", image)
 
 
 def service(client):
