@@ -4,7 +4,7 @@ reads. Malformed input gives the typed error, never another exception. Budget: t
 in make test, the "fuzz" profile in make fuzz."""
 import re
 
-from feed import body_of, sized
+from feed import FakeSock, body_of, sized
 from hypothesis import given
 from hypothesis import strategies as st
 from tinyopenai import APIConnectionError
@@ -79,23 +79,9 @@ def test_sse_random_bytes_never_crash(data, sz):
 
 # --- HTTP: chunked bodies and headers -------------------------------------------------------
 
-class Sock:
-    def __init__(self, data, sz):
-        self.rd = sized(data, sz)
-
-    def recv_into(self, mv):
-        return self.rd(mv)
-
-    def sendall(self, b):
-        pass
-
-    def close(self):
-        pass
-
-
 def exchange(raw, sz):
     c = Conn(False, "h", 80, bufsize=32)
-    c.sock = Sock(raw, sz)
+    c.sock = FakeSock([raw], sz)
     r = c.request("GET", "/", [])
     return r, body_of(r, 7)
 

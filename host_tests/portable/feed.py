@@ -38,3 +38,52 @@ def body_of(resp, k=5):
         if not n:
             return bytes(out)
         out += mv[:n]
+
+
+class FakeSock:
+    """A socket that answers with canned responses, at most k bytes per recv (k: a number, or a
+    list of sizes, one per recv, then 5), as a network would; each response becomes readable
+    only after the next request head was sent."""
+
+    def __init__(self, responses, k):
+        self.pending = list(responses)
+        self.data = b""
+        self.i = 0
+        self.k = k
+        self._sizes = iter(k) if isinstance(k, list) else None
+        self.sent = bytearray()
+        self.closed = False
+
+    def _take(self, n, exact=False):
+        cap = next(self._sizes, 5) if self._sizes is not None else self.k
+        n = min(n, len(self.data) - self.i) if exact else min(n, cap, len(self.data) - self.i)
+        b = self.data[self.i : self.i + n]
+        self.i += n
+        return b
+
+    def recv(self, n):
+        return self._take(n)
+
+    def recv_into(self, mv):
+        b = self._take(len(mv))
+        mv[: len(b)] = b
+        return len(b)
+
+    def readinto(self, mv):  # MicroPython's: fills the buffer unless the stream ends
+        b = self._take(len(mv), True)
+        mv[: len(b)] = b
+        return len(b)
+
+    def sendall(self, b):
+        start = len(self.sent)
+        self.sent += b
+        # a request head ended in what was just sent: the next response becomes readable
+        if self.sent.find(b"\r\n\r\n", max(0, start - 3)) >= 0 and self.pending:
+            self.data = self.data[self.i :] + self.pending.pop(0)
+            self.i = 0
+
+    def setsockopt(self, *a):
+        pass
+
+    def close(self):
+        self.closed = True

@@ -3,7 +3,7 @@
 # Prints one line per failed check and "PASS n" at the end; exits 1 on any failure.
 import sys
 
-from feed import body_of, feeder
+from feed import FakeSock, body_of, feeder
 from tinyopenai import APIConnectionError
 from tinyopenai._http import Conn
 from tinyopenai._json import JSONError, Reader, compile_paths, loads
@@ -170,52 +170,6 @@ except JSONError as e:
     check("larger" in str(e) or "longer" in str(e), "oversized event message %s" % e)
 
 # --- HTTP response reader ------------------------------------------------------------------
-
-
-class FakeSock:
-    """A socket that answers with canned responses, at most k bytes per recv (as a network
-    would); each response becomes readable only after the next request head was sent."""
-
-    def __init__(self, responses, k):
-        self.pending = list(responses)
-        self.data = b""
-        self.i = 0
-        self.k = k
-        self.sent = bytearray()
-        self.closed = False
-
-    def _take(self, n, exact=False):
-        n = min(n, len(self.data) - self.i) if exact else min(n, self.k, len(self.data) - self.i)
-        b = self.data[self.i : self.i + n]
-        self.i += n
-        return b
-
-    def recv(self, n):
-        return self._take(n)
-
-    def recv_into(self, mv):
-        b = self._take(len(mv))
-        mv[: len(b)] = b
-        return len(b)
-
-    def readinto(self, mv):  # MicroPython's: fills the buffer unless the stream ends
-        b = self._take(len(mv), True)
-        mv[: len(b)] = b
-        return len(b)
-
-    def sendall(self, b):
-        start = len(self.sent)
-        self.sent += b
-        # a request head ended in what was just sent: the next response becomes readable
-        if self.sent.find(b"\r\n\r\n", max(0, start - 3)) >= 0 and self.pending:
-            self.data = self.data[self.i :] + self.pending.pop(0)
-            self.i = 0
-
-    def setsockopt(self, *a):
-        pass
-
-    def close(self):
-        self.closed = True
 
 
 def conn_with(responses, k):
