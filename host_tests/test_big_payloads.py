@@ -156,3 +156,25 @@ def test_bad_input_fails_before_sending(rt, server, pki, run, tmp_path):
     assert "missing required argument(s): model" in msgs[3]
     assert "endpoint, completion_window" in msgs[4] or "endpoint" in msgs[4]
     assert "empty" in msgs[5]
+
+
+def test_upload_from_a_file_object_is_resent_whole_on_a_retry(server, pki):
+    # the first answer is a 500: the retry must send the file again from where it started
+    import io
+
+    from replay_server import error_body
+
+    from tinyopenai import OpenAI
+
+    data = b"PREFIX" + hashlib.sha256(b"f").digest() * 4000
+    f = io.BytesIO(data)
+    f.seek(6)  # the upload starts where the file object stands
+    server.push(interaction("POST", "/v1/files", 500, error_body("busy", "server_error")),
+                interaction("POST", "/v1/files", 200, {"id": "file-1", "object": "file"}))
+    sent = []
+    c = OpenAI(base_url=server.url, ca=pki.ca_der, max_retries=1, sleep=lambda s: None)
+    r = c.files.create(f, "assistants", progress=lambda done, total: sent.append((done, total)))
+    assert r == {"id": "file-1", "object": "file"}
+    bodies = [q["body"] for q in server.requests]
+    assert len(bodies) == 2 and bodies[0] == bodies[1] and data[6:] in bodies[1] and b"PREFIX" not in bodies[1]
+    assert sent[-1][0] == sent[-1][1] == int(server.requests[1]["headers"]["content-length"])

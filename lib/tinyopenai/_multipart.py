@@ -24,7 +24,7 @@ def _size(src):
         here = src.tell()
         end = src.seek(0, 2)
         src.seek(here)
-        return (end if end is not None else src.tell()) - here, None
+        return (end if end is not None else src.tell()) - here, here
     raise TypeError("an upload must be a path, bytes or a seekable file object")
 
 
@@ -38,11 +38,11 @@ class Form:
         self.boundary = "tinyopenai-" + "".join("%02x" % b for b in os.urandom(12))
         self.content_type = "multipart/form-data; boundary=" + self.boundary
         self._progress = progress
-        self._parts = []  # (head bytes, value bytes or source, size)
+        self._parts = []  # (head bytes, value bytes or source, size, start offset in a file object)
         for name, text in params_items(fields):
             head = '--%s\r\nContent-Disposition: form-data; name="%s"\r\n\r\n' % (self.boundary, name)
             val = text.encode()
-            self._parts.append((head.encode(), val, len(val)))
+            self._parts.append((head.encode(), val, len(val), None))
         for name in files:
             spec = files[name]
             if not isinstance(spec, tuple):
@@ -50,12 +50,12 @@ class Form:
                 spec = (fname, spec)
             fname, src = spec[0], spec[1]
             ctype = spec[2] if len(spec) > 2 else "application/octet-stream"
-            size, _ = _size(src)
+            size, start = _size(src)
             head = '--%s\r\nContent-Disposition: form-data; name="%s"; filename="%s"\r\nContent-Type: %s\r\n\r\n' % (
                 self.boundary, name, fname.replace('"', "%22"), ctype)
-            self._parts.append((head.encode(), src, size))
+            self._parts.append((head.encode(), src, size, start if not isinstance(src, str) else None))
         self.tail = ("--%s--\r\n" % self.boundary).encode()
-        self.length = sum(len(h) + size + 2 for h, _, size in self._parts) + len(self.tail)
+        self.length = sum(len(p[0]) + p[2] + 2 for p in self._parts) + len(self.tail)
 
     def pieces(self):
         sent = 0
@@ -67,7 +67,7 @@ class Form:
 
     def _raw(self):
         buf = None
-        for head, src, size in self._parts:
+        for head, src, size, start in self._parts:
             yield head
             if isinstance(src, (bytes, bytearray)):
                 yield src
@@ -75,6 +75,8 @@ class Form:
                 if buf is None:
                     buf = bytearray(_CHUNK)
                 f = open(src, "rb") if isinstance(src, str) else src
+                if start is not None:  # a file object: from where it stood, on every attempt
+                    f.seek(start)
                 left = size
                 try:
                     while left:
