@@ -163,7 +163,6 @@ def test_upload_from_a_file_object_is_resent_whole_on_a_retry(server, pki):
     import io
 
     from replay_server import error_body
-
     from tinyopenai import OpenAI
 
     data = b"PREFIX" + hashlib.sha256(b"f").digest() * 4000
