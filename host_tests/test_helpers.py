@@ -1,0 +1,74 @@
+"""The helper methods that are not one operation each, under both runtimes: runs.poll (backoff
+until a terminal status), vector_stores.files.upload (a streamed upload, then the attach),
+responses.stream ((event, data) pairs, pick per event, an in-band error event)."""
+import json
+
+import pytest
+from conftest import RUNTIMES, client_args
+from replay_server import interaction
+
+pytestmark = pytest.mark.parametrize("rt", RUNTIMES)
+
+
+def run_status(status):
+    return interaction("GET", "/x", 200, {"id": "run_1", "object": "thread.run", "status": status})
+
+
+def test_runs_poll_backs_off_until_terminal(rt, server, pki, run):
+    server.push(run_status("queued"), run_status("in_progress"), run_status("in_progress"), run_status("completed"))
+    job = {"method": "beta.threads.runs.poll", "args": ["run_1", "thread_1"], "kwargs": {"interval": 0.5}}
+    r = run(rt, "calls", client_args(server, pki, jobs=[job]))
+    assert r["results"][0]["value"]["status"] == "completed"
+    assert r["sleeps"] == [0.5, 1.0, 2.0]  # doubling
+    assert [q["path"] for q in server.requests] == ["/v1/threads/thread_1/runs/run_1"] * 4
+    assert all(q["headers"]["openai-beta"] == "assistants=v2" for q in server.requests)
+
+
+def test_runs_poll_times_out(rt, server, pki, run):
+    server.push(*[run_status("in_progress") for _ in range(3)])
+    job = {"method": "beta.threads.runs.poll", "args": ["run_1", "thread_1"], "kwargs": {"interval": 1, "timeout": 2}}
+    r = run(rt, "calls", client_args(server, pki, jobs=[job]))
+    assert r["results"][0]["error"] == "APITimeoutError" and len(server.requests) == 3
+
+
+def test_vector_store_upload(rt, server, pki, run, tmp_path):
+    doc = tmp_path / "notes.txt"
+    doc.write_bytes(b"device manual\n" * 100)
+    server.push(interaction("POST", "/v1/files", 200, {"id": "file-9", "object": "file", "purpose": "assistants"}),
+                interaction("POST", "/x", 200, {"id": "file-9", "object": "vector_store.file", "status": "in_progress"}))
+    job = {"method": "vector_stores.files.upload", "args": ["vs_1", str(doc)]}
+    r = run(rt, "calls", client_args(server, pki, jobs=[job]))
+    assert r["results"][0]["value"]["object"] == "vector_store.file"
+    up, attach = server.requests
+    assert up["path"] == "/v1/files" and b"device manual\n" * 100 in up["body"] and b"assistants" in up["body"]
+    assert attach["path"] == "/v1/vector_stores/vs_1/files" and json.loads(attach["body"]) == {"file_id": "file-9"}
+    assert attach["headers"]["openai-beta"] == "assistants=v2"
+
+
+def sse(events):
+    return b"".join(b"event: %s\ndata: %s\n\n" % (n.encode(), json.dumps(d).encode()) for n, d in events)
+
+
+def test_responses_stream_pairs_and_pick(rt, server, pki, run):
+    events = [("response.created", {"type": "response.created", "response": {"id": "resp_1"}}),
+              ("response.output_text.delta", {"type": "response.output_text.delta", "delta": "Hel"}),
+              ("response.output_text.delta", {"type": "response.output_text.delta", "delta": "lo"}),
+              ("response.completed", {"type": "response.completed", "response": {"id": "resp_1"}})]
+    body = sse(events)
+    for _ in range(2):
+        server.push(interaction("POST", "/v1/responses", 200, body, {"Content-Type": "text/event-stream"}))
+    jobs = [{"method": "responses.stream", "args": ["gpt-4o-mini", "Say hello"]},
+            {"method": "responses.stream", "args": ["gpt-4o-mini", "Say hello"], "kwargs": {"pick": "delta"}}]
+    r = run(rt, "calls", client_args(server, pki, jobs=jobs))
+    assert r["results"][0]["value"] == [[n, d] for n, d in events]
+    assert r["results"][1]["value"] == [["response.output_text.delta", "Hel"], ["response.output_text.delta", "lo"]]
+    assert json.loads(server.requests[0]["body"]) == {"model": "gpt-4o-mini", "input": "Say hello", "stream": True}
+
+
+def test_responses_stream_error_event(rt, server, pki, run):
+    body = sse([("response.created", {"type": "response.created"}),
+                ("error", {"type": "error", "code": "server_error", "message": "The model crashed."})])
+    server.push(interaction("POST", "/v1/responses", 200, body, {"Content-Type": "text/event-stream"}))
+    r = run(rt, "calls", client_args(server, pki, jobs=[{"method": "responses.stream", "args": ["m", "x"]}]))
+    e = r["results"][0]
+    assert e["error"] == "APIError" and "The model crashed." in e["message"] and e["code"] == "server_error"
