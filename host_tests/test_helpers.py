@@ -34,8 +34,9 @@ def test_runs_poll_times_out(rt, server, pki, run):
 def test_vector_store_upload(rt, server, pki, run, tmp_path):
     doc = tmp_path / "notes.txt"
     doc.write_bytes(b"device manual\n" * 100)
+    attached = {"id": "file-9", "object": "vector_store.file", "status": "in_progress"}
     server.push(interaction("POST", "/v1/files", 200, {"id": "file-9", "object": "file", "purpose": "assistants"}),
-                interaction("POST", "/x", 200, {"id": "file-9", "object": "vector_store.file", "status": "in_progress"}))
+                interaction("POST", "/x", 200, attached))
     job = {"method": "vector_stores.files.upload", "args": ["vs_1", str(doc)]}
     r = run(rt, "calls", client_args(server, pki, jobs=[job]))
     assert r["results"][0]["value"]["object"] == "vector_store.file"
