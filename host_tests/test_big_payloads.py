@@ -177,3 +177,30 @@ def test_upload_from_a_file_object_is_resent_whole_on_a_retry(server, pki):
     bodies = [q["body"] for q in server.requests]
     assert len(bodies) == 2 and bodies[0] == bodies[1] and data[6:] in bodies[1] and b"PREFIX" not in bodies[1]
     assert sent[-1][0] == sent[-1][1] == int(server.requests[1]["headers"]["content-length"])
+
+
+def test_sink_gets_the_bytes_even_of_a_json_typed_file(server, pki, tmp_path):
+    # files.content of a .jsonl file may come as application/json: a sink still gets the raw bytes
+    from tinyopenai import OpenAI
+
+    data = b'{"messages": [{"role": "user", "content": "hi"}]}\n' * 50
+    server.push(interaction("GET", "/v1/files/file-j/content", 200, data, {"Content-Type": "application/json"}))
+    c = OpenAI(base_url=server.url, ca=pki.ca_der)
+    out = tmp_path / "train.jsonl"
+    assert c.files.content("file-j", sink=str(out)) == len(data)
+    assert out.read_bytes() == data and not (tmp_path / "train.jsonl.part").exists()
+
+
+def test_a_failing_sink_leaves_no_part_file(server, pki, tmp_path):
+    from tinyopenai import OpenAI
+
+    server.push(interaction("GET", "/v1/files/file-b/content", 200, b"x" * 5000,
+                            {"Content-Type": "application/octet-stream"}))
+    c = OpenAI(base_url=server.url, ca=pki.ca_der)
+
+    def full(_data):
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        c.files.content("file-b", sink=full)
+    assert c._conn.sock is None  # the half-read answer was not left on the connection

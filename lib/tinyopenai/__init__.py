@@ -196,13 +196,18 @@ class OpenAI:
                     out.restart()
                 attempt += 1
                 self._sleep(delay)
+            except Exception:  # a sink that could not be written, a bug in a consumer: clean up
+                if out is not None:
+                    out.abort()
+                self._conn.close()
+                raise
 
     def _consume(self, resp, pick, out=None, consume=None):
         ct = resp.headers.get("content-type", "")
         is_json = not ct or "json" in ct
         if not is_json and ct.startswith("text/html"):
             raise _module("_fail").not_json(resp)
-        if out is not None and consume is None and not is_json:  # binary answer -> the sink
+        if out is not None and consume is None:  # the answer's bytes -> the sink, whatever its type
             mv = memoryview(self._buf)
             while True:
                 n = resp.readinto(mv)
