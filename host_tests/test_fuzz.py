@@ -4,7 +4,7 @@ reads. Malformed input gives the typed error, never another exception. Budget: t
 in make test, the "fuzz" profile in make fuzz."""
 import re
 
-from feed import FakeSock, body_of, sized
+from feed import FakeSock, body_of, events_of, sized
 from hypothesis import given
 from hypothesis import strategies as st
 from tinyopenai import APIConnectionError
@@ -52,19 +52,11 @@ ending = st.sampled_from([b"\n", b"\r\n", b"\r"])
 @given(st.lists(st.tuples(line, ending), max_size=30), sizes)
 def test_sse_matches_the_reference(lines, sz):
     data = b"".join(a + b for a, b in lines)
-    want = sse_reference(data)
     try:
-        want = [(n, d) for n, d in want]
-    except UnicodeDecodeError:
+        want = sse_reference(data)
+    except UnicodeDecodeError:  # an event name that is not UTF-8: the random-bytes test covers it
         return
-    ev = Events(sized(data, sz), bytearray(16))
-    got = []
-    while True:
-        e = ev.next()
-        if e is None:
-            break
-        got.append(e)
-    assert got == want
+    assert events_of(Events(sized(data, sz), bytearray(16))) == want
 
 
 @given(st.binary(max_size=200), sizes)

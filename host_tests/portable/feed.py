@@ -87,3 +87,13 @@ class FakeSock:
 
     def close(self):
         self.closed = True
+
+
+def events_of(ev):
+    """Every (name, data) an SSE Events reader gives, until its end."""
+    out = []
+    while True:
+        e = ev.next()
+        if e is None:
+            return out
+        out.append(e)

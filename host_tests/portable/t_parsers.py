@@ -3,7 +3,7 @@
 # Prints one line per failed check and "PASS n" at the end; exits 1 on any failure.
 import sys
 
-from feed import FakeSock, body_of, feeder
+from feed import FakeSock, body_of, events_of, feeder
 from tinyopenai import APIConnectionError
 from tinyopenai._http import Conn
 from tinyopenai._json import JSONError, Reader, compile_paths, loads
@@ -153,13 +153,7 @@ SSE = (
 SSE_WANT = [(None, b'{"n": 1}'), ("thread.run.created", b'{"n": 2}'), (None, b"line one\nline two"),
             (None, b"nospace"), (None, b""), (None, b"[DONE]")]
 for k in SPLITS:
-    ev = Events(feeder(SSE, k), bytearray(16))
-    got = []
-    while True:
-        e = ev.next()
-        if e is None:
-            break
-        got.append(e)
+    got = events_of(Events(feeder(SSE, k), bytearray(16)))
     check(got == SSE_WANT, "sse split %d -> %r" % (k, got))
 
 try:
