@@ -10,15 +10,7 @@ from ._errors import (  # noqa: F401  (re-exported)
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
-    InternalServerError,
-    NotFoundError,
     OpenAIError,
-    PermissionDeniedError,
-    RateLimitError,
-    UnprocessableEntityError,
 )
 from ._http import Conn, params_items
 from ._json import JSONError, Reader, compile_paths, dump_iter
@@ -50,10 +42,19 @@ def _module(name, keep=True):
     m = __import__("tinyopenai." + name, None, None, ("x",))
     if not keep:
         sys.modules.pop("tinyopenai." + name, None)
-        pkg = sys.modules.get("tinyopenai")
-        if pkg is not None and hasattr(pkg, name):
-            delattr(pkg, name)
+        globals().pop(name, None)
     return m
+
+
+def __getattr__(name):
+    # tinyopenai.RateLimitError and the other per-status errors live in _fail; other names are
+    # submodules (MicroPython's `from tinyopenai import chat` asks here first)
+    try:
+        if name.endswith("Error"):
+            return getattr(_module("_fail"), name)
+        return _module(name)
+    except (ImportError, AttributeError):
+        raise AttributeError("module 'tinyopenai' has no attribute '%s'" % name)
 
 
 def _quote(s):

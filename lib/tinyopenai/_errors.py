@@ -1,4 +1,6 @@
 # Typed errors with openai-python's names. Core module: imports nothing from the package.
+# The per-status subclasses (BadRequestError, RateLimitError, ...) live in _fail, loaded with
+# the first error answer or when a program first names one (tinyopenai.RateLimitError).
 
 
 class OpenAIError(Exception):
@@ -32,38 +34,6 @@ class APIStatusError(APIError):
     def __init__(self, message, status_code, body=None, headers=None):
         super().__init__(message, body, headers)
         self.status_code = status_code
-
-
-class BadRequestError(APIStatusError):
-    pass
-
-
-class AuthenticationError(APIStatusError):
-    pass
-
-
-class PermissionDeniedError(APIStatusError):
-    pass
-
-
-class NotFoundError(APIStatusError):
-    pass
-
-
-class ConflictError(APIStatusError):
-    pass
-
-
-class UnprocessableEntityError(APIStatusError):
-    pass
-
-
-class RateLimitError(APIStatusError):
-    pass
-
-
-class InternalServerError(APIStatusError):
-    pass
 
 
 class APIResponseValidationError(APIError):

@@ -1,20 +1,43 @@
 # What the client needs only when something went wrong: mapping an error answer to its typed
-# error, and how long to wait before a retry. Loaded on the first failure. Core module.
+# error, and how long to wait before a retry. Loaded on the first failure (and kept: its error
+# classes must stay the same objects). Core module.
 
-from ._errors import (
-    APIConnectionError,
-    APIResponseValidationError,
-    APIStatusError,
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
-    InternalServerError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    UnprocessableEntityError,
-)
+from ._errors import APIConnectionError, APIResponseValidationError, APIStatusError
 from ._json import JSONError, loads
+
+
+# openai-python's error per status. Kept here, off the happy path: each class costs RAM.
+class BadRequestError(APIStatusError):
+    pass
+
+
+class AuthenticationError(APIStatusError):
+    pass
+
+
+class PermissionDeniedError(APIStatusError):
+    pass
+
+
+class NotFoundError(APIStatusError):
+    pass
+
+
+class ConflictError(APIStatusError):
+    pass
+
+
+class UnprocessableEntityError(APIStatusError):
+    pass
+
+
+class RateLimitError(APIStatusError):
+    pass
+
+
+class InternalServerError(APIStatusError):
+    pass
+
 
 _ERROR_BODY_CAP = 8192
 _RETRY_AFTER_CAP = 60.0

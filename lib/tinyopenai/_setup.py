@@ -2,7 +2,10 @@
 # URL, the TLS context and its root certificates. The constructor imports this module and drops
 # it again, so its code does not stay in RAM. Core module: imports _errors.
 
-import ssl
+try:
+    import tls as ssl  # MicroPython 1.23+: the C module itself (its ssl is a Python wrapper, ~1 KB of RAM)
+except ImportError:
+    import ssl
 
 from ._errors import OpenAIError
 
@@ -55,7 +58,10 @@ def context(ca, insecure):
     # MicroPython resets verify_mode to CERT_NONE: always set it. One DER root per call.
     ctx.verify_mode = ssl.CERT_REQUIRED
     for der in ca_ders(ca):
-        ctx.load_verify_locations(cadata=der)
+        if ssl.__name__ == "tls":
+            ctx.load_verify_locations(der)  # takes the DER bytes, positionally
+        else:
+            ctx.load_verify_locations(cadata=der)
     return ctx
 
 
