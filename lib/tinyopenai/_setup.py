@@ -53,10 +53,11 @@ def context(ca, insecure):
     if insecure:
         if hasattr(ctx, "check_hostname"):  # CPython only
             ctx.check_hostname = False  # pyright: ignore[reportAttributeAccessIssue]
-        ctx.verify_mode = ssl.CERT_NONE  # dangerously_skip_tls_verify=True: explicit opt-out
+        # dangerously_skip_tls_verify=True: explicit opt-out
+        ctx.verify_mode = ssl.CERT_NONE  # pyright: ignore[reportAttributeAccessIssue]  (tls or ssl)
         return ctx
     # MicroPython resets verify_mode to CERT_NONE: always set it. One DER root per call.
-    ctx.verify_mode = ssl.CERT_REQUIRED
+    ctx.verify_mode = ssl.CERT_REQUIRED  # pyright: ignore[reportAttributeAccessIssue]  (tls or ssl)
     for der in ca_ders(ca):
         if ssl.__name__ == "tls":
             ctx.load_verify_locations(der)  # takes the DER bytes, positionally
