@@ -137,7 +137,8 @@ def embedding_baseline(a):
 
 def parse_speed(a):
     # MB/s of C json.loads and of our reader on the same bytes, in this process
-    from tinyopenai._json import Reader, compile_paths
+    from tinyopenai._json import Reader
+    from tinyopenai._pick import compile_paths, pick
 
     with open(a["file"], "rb") as f:
         body = f.read()
@@ -146,8 +147,8 @@ def parse_speed(a):
     first = compile_paths(a["pick_first"])
     for name, fn in (
         ("json_loads", lambda: json.loads(body)),
-        ("ours_pick_first", lambda: Reader(body).pick(*first)),
-        ("ours_pick_end", lambda: Reader(body).pick(*end)),
+        ("ours_pick_first", lambda: pick(Reader(body), first)),
+        ("ours_pick_end", lambda: pick(Reader(body), end)),
         ("ours_load", lambda: Reader(body).load()),
     ):
         times = []

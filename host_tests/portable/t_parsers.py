@@ -6,7 +6,8 @@ import sys
 from feed import FakeSock, body_of, events_of, feeder
 from tinyopenai import APIConnectionError
 from tinyopenai._http import Conn
-from tinyopenai._json import JSONError, Reader, compile_paths, loads
+from tinyopenai._json import JSONError, Reader, loads
+from tinyopenai._pick import compile_paths, pick
 from tinyopenai._sse import Events
 
 SPLITS = (1, 2, 3, 7, 13, 64, 100000)
@@ -130,12 +131,12 @@ PICKS = [
 ]
 for paths, want in PICKS:
     for k in SPLITS:
-        got = json_reader(PDOC, k, 32).pick(*compile_paths(paths))
+        got = pick(json_reader(PDOC, k, 32), compile_paths(paths))
         check(got == want, "pick %r split %d -> %r" % (paths, k, got))
 
 # pick stops as soon as everything is found: the rest is not read
 rd = json_reader(b'{"a": 1, "b": ' + b"[" * 50 + b"garbage", 5, 32)
-check(rd.pick(*compile_paths("a")) == [1], "pick stops early")
+check(pick(rd, compile_paths("a")) == [1], "pick stops early")
 
 # --- SSE -----------------------------------------------------------------------------------
 

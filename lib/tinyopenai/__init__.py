@@ -13,7 +13,7 @@ from ._errors import (  # noqa: F401  (re-exported)
     OpenAIError,
 )
 from ._http import Conn, params_items
-from ._json import JSONError, Reader, compile_paths, dump_iter
+from ._json import JSONError, Reader, dump_iter
 
 __version__ = "0.1.0"
 
@@ -233,7 +233,8 @@ class OpenAI:
                 v = rd.load()
                 rd.finish()
                 return v
-            vals = rd.pick(*compile_paths(pick))
+            p = _module("_pick")
+            vals = p.pick(rd, p.compile_paths(pick))
         except (JSONError, ValueError) as e:
             resp.close()
             raise APIResponseValidationError("malformed JSON in response: %s" % e, resp.status, resp.headers, e)

@@ -1,8 +1,8 @@
 # Streaming JSON reader and writer. Core module: imports nothing from the package.
 #
 # The reader pulls bytes through one fixed buffer. It scans with find()/count() (C speed) and
-# builds Python objects only for what the caller asked for: the whole value (load), selected
-# paths (pick) or nothing (skip). Errors are JSONError with the absolute byte offset.
+# builds Python objects only for what the caller asked for: the whole value (load) or nothing
+# (skip); _pick adds selected paths. Errors are JSONError with the absolute byte offset.
 
 try:
     from micropython import const
@@ -84,25 +84,6 @@ def _num_ok(t):
         if i == j:
             return False
     return i == n
-
-
-def compile_paths(pick):
-    """'a.0.b' or a tuple of such -> (trie, count). A trie node is a dict: str keys for
-    object members, int keys for list indexes, None -> result indexes ending there."""
-    paths = (pick,) if isinstance(pick, str) else pick
-    root = {}
-    for n, p in enumerate(paths):
-        node = root
-        if p:
-            for part in p.split("."):
-                child = node.get(part)
-                if child is None:
-                    child = node[part] = {}
-                    if part.isdigit():
-                        node[int(part)] = child
-                node = child
-        node.setdefault(None, []).append(n)
-    return root, len(paths)
 
 
 class Reader:
@@ -450,79 +431,6 @@ class Reader:
             self._skip_nested()
         else:
             self._scalar(c)
-
-    # --- picking -------------------------------------------------------------------------
-
-    def pick(self, trie, count):
-        """Values at the compiled paths, as a list (None where absent). Stops reading as
-        soon as every path is found; the rest of the input is left unread."""
-        res = [None] * count
-        self._left = count
-        self._walk(trie, res)
-        return res
-
-    def _walk(self, node, res):
-        if None in node:
-            _resolve(self.load(), node, res, self)
-            return
-        c = self.peek()
-        if c == _LBRACE:
-            self.pos += 1
-            if self.peek() == _RBRACE:
-                self.pos += 1
-                return
-            while True:
-                child = node.get(self._key())
-                if child is None:
-                    self.skip()
-                else:
-                    self._walk(child, res)
-                    if not self._left:
-                        return
-                c = self.peek()
-                self.pos += 1
-                if c == _RBRACE:
-                    return
-                if c != _COMMA:
-                    raise self.error("expected ',' or '}'", self.pos - 1)
-        elif c == _LBRACK:
-            self.pos += 1
-            if self.peek() == _RBRACK:
-                self.pos += 1
-                return
-            idx = 0
-            while True:
-                child = node.get(idx)
-                if child is None:
-                    self.skip()
-                else:
-                    self._walk(child, res)
-                    if not self._left:
-                        return
-                idx += 1
-                c = self.peek()
-                self.pos += 1
-                if c == _RBRACK:
-                    return
-                if c != _COMMA:
-                    raise self.error("expected ',' or ']'", self.pos - 1)
-        else:
-            self.skip()
-
-
-def _resolve(v, node, res, rd):
-    # Fill results for the built value v and any deeper paths under node.
-    for k in node:
-        if k is None:
-            for n in node[None]:
-                res[n] = v
-                rd._left -= 1
-            continue
-        if isinstance(k, int):
-            if isinstance(v, list) and k < len(v):
-                _resolve(v[k], node[k], res, rd)
-        elif isinstance(v, dict) and k in v:
-            _resolve(v[k], node[k], res, rd)
 
 
 def loads(data, max_depth=512):

@@ -4,7 +4,8 @@
 # are ignored; an event is dispatched at a blank line.
 
 from ._errors import APIError, APIResponseValidationError
-from ._json import JSONError, Reader, compile_paths, loads
+from ._json import JSONError, Reader, loads
+from ._pick import compile_paths, pick
 
 
 class Events:
@@ -125,7 +126,7 @@ class Stream:
                     if err is None:
                         return (name, v) if self._pairs else v
                     self._fail(err)
-                vals = Reader(data).pick(*self._pick)
+                vals = pick(Reader(data), self._pick)
             except JSONError as e:
                 self.close()
                 raise APIResponseValidationError(
