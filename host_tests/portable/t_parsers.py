@@ -1,11 +1,13 @@
 # Parser tests that run unchanged under CPython and MicroPython: the JSON reader, the SSE
-# reader and the HTTP response reader, each fed whole and split into 1-byte and odd-sized reads.
+# reader, the decoders (base64 and number arrays) and the HTTP response reader, each fed whole and
+# split into 1-byte and odd-sized reads.
 # Prints one line per failed check and "PASS n" at the end; exits 1 on any failure.
 import sys
 
 from feed import FakeSock, body_of, events_of, feeder
 from tinyopenai import APIConnectionError
 from tinyopenai._http import Conn
+from tinyopenai._decode import B64Decoder, data_answer, floats_into, string_into
 from tinyopenai._json import JSONError, Reader, loads
 from tinyopenai._pick import compile_paths, pick
 from tinyopenai._sse import Events
@@ -137,6 +139,48 @@ for paths, want in PICKS:
 # pick stops as soon as everything is found: the rest is not read
 rd = json_reader(b'{"a": 1, "b": ' + b"[" * 50 + b"garbage", 5, 32)
 check(pick(rd, compile_paths("a")) == [1], "pick stops early")
+
+# --- decoders: base64 text and number arrays, straight from the reader ----------------------
+
+RAW = bytes(range(256)) * 3 + b"end"  # 771 bytes: the last group is padded
+B64 = __import__("binascii").b2a_base64(RAW).strip()
+for doc in (b'"' + B64 + b'"', b'"' + B64.replace(b"/", b"\\/") + b'"'):  # "\/" is a JSON escape for "/"
+    for k in SPLITS:
+        for bufsize in (8, 32, 1024):
+            out = []
+            rd = json_reader(doc, k, bufsize)
+            dec = B64Decoder(out.append)
+            n = string_into(rd, dec)
+            dec.close()
+            rd.finish()
+            got = b"".join(out)
+            check(got == RAW and n == len(B64), "b64 split %d buf %d -> %d bytes" % (k, bufsize, len(got)))
+for bad in (b'"QUJD"', b'"QUJDR"', b'"QUJDRA=="'):
+    dec = B64Decoder(lambda b: None)
+    try:
+        string_into(json_reader(bad, 1), dec)
+        dec.close()
+        got = "decoded"
+    except ValueError:
+        got = "ValueError"
+    check(got == ("decoded" if bad != b'"QUJDR"' else "ValueError"), "b64 group %r -> %s" % (bad, got))
+for k in SPLITS:
+    rd = json_reader(b'{"model": "m", "data": [{"index": 0, "embedding": [0.5, -2, 1e-3]}, {"embedding": []}]}', k)
+    a = __import__("array").array
+
+    def vec(rd, item):
+        item["embedding"] = list(floats_into(rd, a("f")))
+
+    got = data_answer(rd, "embedding", vec)
+    want = {"model": "m", "data": [{"index": 0, "embedding": [0.5, -2.0, a("f", [1e-3])[0]]}, {"embedding": []}]}
+    check(got == want, "data_answer split %d -> %r" % (k, got))
+for bad in (b'[1, "x"]', b"[1, true]", b"[1 2]", b"[1,"):
+    try:
+        floats_into(json_reader(bad, 1), a("f"))
+        got = "no error"
+    except JSONError:
+        got = "JSONError"
+    check(got == "JSONError", "floats_into %r -> %s" % (bad, got))
 
 # --- SSE -----------------------------------------------------------------------------------
 

@@ -132,8 +132,8 @@ class OpenAI:
             raise AttributeError("'OpenAI' object has no attribute '%s'" % name)
         try:
             m = _module(mod)
-        except ImportError:
-            raise AttributeError("service '%s' is not installed (tinyopenai/%s.py is missing)" % (name, mod))
+        except ImportError as e:
+            raise AttributeError("service '%s' cannot be loaded (is tinyopenai/%s.py installed?): %s" % (name, mod, e))
         svc = m.service(self)
         setattr(self, name, svc)
         return svc

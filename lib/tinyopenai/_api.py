@@ -142,7 +142,7 @@ def _page(rd, _sink):
 
 
 # --- reading answers piece by piece (for consumers that build their own result) --------------
-# The reader is positioned at a value; these consume it.
+# The reader is positioned at a value; these consume it. More in _decode.
 
 def _items(rd, open_ch, close):
     # shared by members() and elements(): after the opening bracket, yield once per item
@@ -173,62 +173,3 @@ def elements(rd):
     for _ in _items(rd, "[", 0x5D):
         yield n
         n += 1
-
-
-def string_into(rd, write):
-    """Pass the next string's bytes (escapes decoded) to write() piece by piece, without
-    building it; returns its length in bytes."""
-    rd._expect(_OPEN['"'], "a string")
-    total = 0
-    while True:
-        buf = rd.buf
-        i = rd.pos
-        e = rd.end
-        q = buf.find(b'"', i, e)
-        stop = q if q >= 0 else e
-        b = buf.find(b"\\", i, stop)
-        if b >= 0:
-            stop = b
-        if stop > i:
-            write(buf[i:stop])
-            total += stop - i
-        rd.pos = stop
-        if b >= 0:
-            piece = rd._escape()
-            write(piece)
-            total += len(piece)
-        elif q >= 0:
-            rd.pos = q + 1
-            return total
-        elif not rd._more():
-            raise rd.error("unterminated string")
-
-def floats_into(rd, arr):
-    """Append the numbers of the next array to arr (an array('f'), say): no list of floats
-    is ever built."""
-    for _ in elements(rd):
-        v = rd._scalar(rd.peek())
-        if not isinstance(v, (int, float)) or isinstance(v, bool):
-            raise rd.error("expected a number")
-        arr.append(v)
-    return arr
-
-
-def data_answer(rd, key, handle):
-    """An answer {..., "data": [{...}, ...]} as a dict, where handle(rd, item) consumes the value
-    of `key` in each item (decoding it, sending it to a sink) instead of building it."""
-    out = {}
-    for k in members(rd):
-        if k != "data":
-            out[k] = rd.load()
-            continue
-        data = out["data"] = []
-        for _ in elements(rd):
-            item = {}
-            for f in members(rd):
-                if f == key:
-                    handle(rd, item)
-                else:
-                    item[f] = rd.load()
-            data.append(item)
-    return out

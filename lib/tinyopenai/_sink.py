@@ -65,25 +65,3 @@ class Sink:
                 os.remove(self._path + ".part")
             except OSError:
                 pass
-
-
-class B64Decoder:
-    """Decode base64 text arriving in pieces, writing the bytes to write() as they come: 4
-    characters make 3 bytes, so a tail of up to 3 characters waits for the next piece."""
-
-    def __init__(self, write):
-        self._write = write
-        self._tail = b""
-
-    def __call__(self, text):
-        import binascii
-
-        data = self._tail + bytes(text)
-        cut = len(data) - len(data) % 4
-        self._tail = data[cut:]
-        if cut:
-            self._write(binascii.a2b_base64(data[:cut]))
-
-    def close(self):
-        if self._tail:
-            raise ValueError("base64 text ends in a broken group")

@@ -2,8 +2,8 @@
 # the base64 text (asked for by default) or from the number list, never as a list of floats.
 from array import array
 
-from ._api import Resource, data_answer, floats_into, string_into
-from ._sink import B64Decoder
+from ._api import Resource
+from ._decode import B64Decoder, data_answer, floats_into, string_into
 
 
 class Embeddings(Resource):

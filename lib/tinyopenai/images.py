@@ -1,8 +1,8 @@
 # Images: client.images.generate / edit / create_variation. With sink=, b64_json images are
 # decoded on the fly into the sink (several images: one after the other); the rest of the answer
 # is returned without the huge string.
-from ._api import Resource, data_answer, string_into
-from ._sink import B64Decoder
+from ._api import Resource
+from ._decode import B64Decoder, data_answer, string_into
 
 
 class Images(Resource):
