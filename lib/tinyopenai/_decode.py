@@ -37,14 +37,21 @@ def string_into(rd, write):
 
 
 def floats_into(rd, arr):
-    """Append the numbers of the next array to arr (an array('f'), say): no list of floats
-    is ever built."""
+    """Put the numbers of the next array into arr (an array('f'), say) from its start, growing
+    it past its end; no list of floats is ever built. Returns arr, cut to the count when it had
+    room to spare."""
+    n = len(arr)
+    i = 0
     for _ in elements(rd):
         v = rd._scalar(rd.peek())
         if not isinstance(v, (int, float)) or isinstance(v, bool):
             raise rd.error("expected a number")
-        arr.append(v)
-    return arr
+        if i < n:
+            arr[i] = v
+        else:
+            arr.append(v)
+        i += 1
+    return arr if i >= n else arr[:i]
 
 
 def data_answer(rd, key, handle):

@@ -1,9 +1,14 @@
 # Embeddings: client.embeddings.create. Vectors come back as array('f'), decoded straight from
 # the base64 text (asked for by default) or from the number list, never as a list of floats.
+# When the size is known (dimensions=, or the model's), each array is allocated before the
+# request is sent, while the heap still has room in one piece, and filled in place.
 from array import array
 
 from ._api import Resource
 from ._decode import B64Decoder, data_answer, floats_into, string_into
+
+# the vector sizes of OpenAI's embedding models (dimensions= wins)
+_DIMS = {"text-embedding-3-large": 3072, "text-embedding-3-small": 1536, "text-embedding-ada-002": 1536}
 
 
 class Embeddings(Resource):
@@ -17,65 +22,74 @@ class Embeddings(Resource):
         if pick is not None:
             return self._call("POST", (), params, pick=pick, extra_headers=extra_headers)
         size = params.get("dimensions") or _DIMS.get(model)
-        def vector(rd, item):
-            item["embedding"] = _vector(rd, size)
+        # one vector per string or token list in a list input, else one
+        n = len(input) if isinstance(input, list) and input and not isinstance(input[0], int) else 1
+        ready = [array("f", range(size)) for _ in range(n)] if size else []  # exact size, no temporary
 
-        return self._call("POST", (), params, consume=lambda rd, _sink: data_answer(rd, "embedding", vector),
-                          extra_headers=extra_headers)
+        def answer(rd, _sink):
+            left = list(ready)  # a retried answer starts again from the first array
+
+            def vector(rd, item):
+                arr = left.pop(0) if left else array("f")
+                if rd.peek() == 0x22:  # base64 text: little-endian float32s
+                    into = _Into(arr)
+                    dec = B64Decoder(into)
+                    string_into(rd, dec)
+                    dec.close()
+                    item["embedding"] = into.result()
+                else:
+                    item["embedding"] = floats_into(rd, arr)
+
+            return data_answer(rd, "embedding", vector)
+
+        return self._call("POST", (), params, consume=answer, extra_headers=extra_headers)
 
 
-# the vector sizes of OpenAI's embedding models, to allocate each array once (dimensions= wins)
-_DIMS = {"text-embedding-3-large": 3072, "text-embedding-3-small": 1536, "text-embedding-ada-002": 1536}
-
-
-class _Floats:
-    # little-endian float32 bytes, arriving in pieces of any length, written into an
-    # array('f') allocated once when the size is known (growing one needs twice its size)
-    def __init__(self, size):
-        self.arr = array("f", range(size)) if size else array("f")  # exact size, no temporary
+class _Into:
+    # float32 bytes, arriving in pieces of any length, copied into the array's own memory; past
+    # its end (a size guessed wrong) they are gathered and appended at the end
+    def __init__(self, arr):
+        self.arr = arr
+        self.view = _bytes_of(arr)
         self.n = 0
-        self._tail = b""
+        self.extra = bytearray()
 
     def __call__(self, data):
-        data = self._tail + data
-        cut = len(data) - len(data) % 4
-        self._tail = data[cut:]
-        if not cut:
-            return
-        part = floats(data[:cut])
-        k = len(part)
-        room = len(self.arr) - self.n
-        if k <= room:
-            self.arr[self.n : self.n + k] = part
-        else:  # more numbers than expected: fill what is left, then grow
-            if room:
-                self.arr[self.n :] = part[:room]
-            self.arr.extend(part[room:])
-        self.n += k
+        k = len(data)
+        room = len(self.view) - self.n
+        if room > 0:
+            put = k if k < room else room
+            self.view[self.n : self.n + put] = data[:put] if put < k else data
+            self.n += put
+            data = data[put:]
+        if len(data):
+            self.extra += data
 
     def result(self):
-        if self.n < len(self.arr):  # fewer numbers than expected: the size was a guess
-            return self.arr[: self.n]
-        return self.arr
+        arr = self.arr
+        if self.extra:
+            if len(self.extra) % 4:
+                raise ValueError("embedding bytes are not whole float32s")
+            more = array("f")
+            if hasattr(more, "frombytes"):  # CPython
+                more.frombytes(self.extra)
+            else:  # MicroPython copies the bytes raw
+                more = array("f", self.extra)
+            arr.extend(more)
+            return arr
+        if self.n % 4:
+            raise ValueError("embedding bytes are not whole float32s")
+        return arr if self.n == len(self.view) else arr[: self.n // 4]  # fewer than expected
 
 
-def floats(raw):
-    """array('f') from raw float32 bytes, on both runtimes."""
-    a = array("f")
-    if hasattr(a, "frombytes"):  # CPython
-        a.frombytes(raw)
-        return a
-    return array("f", raw)  # MicroPython copies bytes raw
+def _bytes_of(arr):
+    # a writable byte view of an array's memory (no copy)
+    try:
+        return memoryview(arr).cast("B")  # pyright: ignore[reportAttributeAccessIssue]  (CPython)
+    except AttributeError:  # MicroPython has no cast: a bytearray over the same memory
+        import uctypes
 
-
-def _vector(rd, size):
-    if rd.peek() == 0x22:  # base64 text
-        f = _Floats(size)
-        dec = B64Decoder(f)
-        string_into(rd, dec)
-        dec.close()
-        return f.result()
-    return floats_into(rd, array("f"))
+        return uctypes.bytearray_at(uctypes.addressof(arr), len(arr) * 4)
 
 
 def service(client):
