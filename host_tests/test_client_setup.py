@@ -105,5 +105,5 @@ def test_unknown_and_missing_services(tmp_path, monkeypatch):
     with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
         _ = c.nonsense
     monkeypatch.setitem(tinyopenai._SERVICES, "ghost", "ghost_module_not_installed")
-    with pytest.raises(AttributeError, match="not installed"):
+    with pytest.raises(AttributeError, match="cannot be loaded .is tinyopenai.ghost_module_not_installed.py installed"):
         _ = c.ghost

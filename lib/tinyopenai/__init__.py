@@ -12,7 +12,7 @@ from ._errors import (  # noqa: F401  (re-exported)
     APITimeoutError,
     OpenAIError,
 )
-from ._http import Conn, params_items
+from ._http import Conn, params_items, quote
 from ._json import JSONError, Reader, dump_iter
 
 __version__ = "0.1.0"
@@ -57,19 +57,6 @@ def __getattr__(name):
         raise AttributeError("module 'tinyopenai' has no attribute '%s'" % name)
 
 
-def _quote(s):
-    safe = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
-    out = []
-    for c in str(s).encode():
-        out.append(chr(c) if c in safe else "%%%02X" % c)
-    return "".join(out)
-
-
-def _query(params):
-    parts = [_quote(k) + "=" + _quote(v) for k, v in params_items(params)]
-    return "?" + "&".join(parts) if parts else ""
-
-
 class OpenAI:
     """client = OpenAI(api_key=None, base_url=None, organization=None, project=None,
     timeout=30, max_retries=2, ca=None)
@@ -94,34 +81,10 @@ class OpenAI:
         buffer_size=1024,
         drain_limit=65536,
     ):
-        setup = _module("_setup", keep=False)
-        api_key = api_key or setup.getenv("OPENAI_API_KEY")
-        if not api_key:
-            raise OpenAIError("no API key: pass api_key= or set OPENAI_API_KEY")
-        self.base_url = base_url or setup.getenv("OPENAI_BASE_URL") or DEFAULT_BASE_URL
-        tls, host, port, self._prefix = setup.parse_url(self.base_url)
-        ctx = None
-        if tls:  # now, while the heap is unfragmented (the context is one ~3 KB block)
-            ctx = setup.context(ca, dangerously_skip_tls_verify)
-        self.max_retries = max_retries
-        h = [("Authorization", "Bearer " + api_key)]
-        if organization:
-            h.append(("OpenAI-Organization", organization))
-        if project:
-            h.append(("OpenAI-Project", project))
-        h.append(("User-Agent", "tinyopenai/%s (%s)" % (__version__, sys.implementation.name)))
-        if default_headers:
-            for k in default_headers:
-                h.append((k, default_headers[k]))
-        self._headers = h
-        if sleep is None:
-            import time
-
-            sleep = time.sleep
-        self._sleep = sleep
-        self._buf = bytearray(buffer_size)
-        self._drain_limit = drain_limit
-        self._conn = Conn(tls, host, port, ctx, timeout)
+        # the work is done by _setup, whose code leaves RAM again once the client is made
+        _module("_setup", keep=False).init(self, api_key, base_url, organization, project, timeout, max_retries, ca,
+                                           dangerously_skip_tls_verify, default_headers, sleep, buffer_size,
+                                           drain_limit)
 
     def __repr__(self):
         return "<tinyopenai.OpenAI %s>" % self.base_url
@@ -156,7 +119,11 @@ class OpenAI:
         binary answer in chunks; consume(reader, sink) builds the result from the JSON reader;
         events=True makes a stream yield (event name, payload) pairs. Returns the whole JSON
         answer, the picked value(s), consume's result, the sink's byte count, or a Stream."""
-        target = self._prefix + path + (_query(params) if params else "")
+        target = self._prefix + path
+        if params:
+            q = "&".join(quote(k) + "=" + quote(v) for k, v in params_items(params))
+            if q:
+                target += "?" + q
         hdrs = self._headers + [("Accept", "text/event-stream" if stream else "application/json")]
         if headers:
             for k in headers:

@@ -3,17 +3,9 @@
 # Services subclass Resource; they hold no HTTP logic: path + parameters -> client.request.
 
 from ._errors import OpenAIError
+from ._http import quote
 
 _OPEN = {"{": 0x7B, "[": 0x5B, '"': 0x22}
-
-
-def quote(s):
-    """A path parameter, URL-quoted (ids never need it, but a model name like ft:x:y might)."""
-    safe = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
-    s = str(s)
-    if not s:
-        raise OpenAIError("an id in the path is empty")
-    return "".join(chr(c) if c in safe else "%%%02X" % c for c in s.encode())
 
 
 class Resource:
@@ -27,8 +19,11 @@ class Resource:
 
     def _call(self, method, parts=(), body=None, params=None, **kw):
         p = self.path
-        for part in parts:
-            p += "/" + quote(part)
+        for part in parts:  # ids never need quoting, but a model name like ft:x:y might
+            part = quote(part)
+            if not part:
+                raise OpenAIError("an id in the path is empty")
+            p += "/" + part
         h = kw.pop("extra_headers", None)
         h = dict(h) if h else {}
         if self.beta:

@@ -66,6 +66,12 @@ def params_items(params):
             yield k, str(item)
 
 
+def quote(s):
+    """s (made str) percent-encoded for a URL path or query: all but A-Z a-z 0-9 - . _ ~"""
+    safe = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+    return "".join(chr(c) if c in safe else "%%%02X" % c for c in str(s).encode())
+
+
 class Conn:
     """One connection to one server, reused across requests while the server keeps it open."""
 

@@ -1,13 +1,49 @@
 # What a client needs only while it is being made: settings from the environment, the base
 # URL, the TLS context and its root certificates. The constructor imports this module and drops
-# it again, so its code does not stay in RAM. Core module: imports _errors.
+# it again, so its code does not stay in RAM. Core module: imports _errors and _http.
+
+import sys
 
 try:
     import tls as ssl  # MicroPython 1.23+: the C module itself (its ssl is a Python wrapper, ~1 KB of RAM)
 except ImportError:
     import ssl
 
+from . import DEFAULT_BASE_URL, __version__
 from ._errors import OpenAIError
+from ._http import Conn
+
+
+def init(c, api_key, base_url, organization, project, timeout, max_retries, ca, insecure, default_headers, sleep,
+         buffer_size, drain_limit):
+    """The body of OpenAI.__init__ (see there)."""
+    api_key = api_key or getenv("OPENAI_API_KEY")
+    if not api_key:
+        raise OpenAIError("no API key: pass api_key= or set OPENAI_API_KEY")
+    c.base_url = base_url or getenv("OPENAI_BASE_URL") or DEFAULT_BASE_URL
+    tls, host, port, c._prefix = parse_url(c.base_url)
+    ctx = None
+    if tls:  # now, while the heap is unfragmented (the context is one ~3 KB block)
+        ctx = context(ca, insecure)
+    c.max_retries = max_retries
+    h = [("Authorization", "Bearer " + api_key)]
+    if organization:
+        h.append(("OpenAI-Organization", organization))
+    if project:
+        h.append(("OpenAI-Project", project))
+    h.append(("User-Agent", "tinyopenai/%s (%s)" % (__version__, sys.implementation.name)))
+    if default_headers:
+        for k in default_headers:
+            h.append((k, default_headers[k]))
+    c._headers = h
+    if sleep is None:
+        import time
+
+        sleep = time.sleep
+    c._sleep = sleep
+    c._buf = bytearray(buffer_size)
+    c._drain_limit = drain_limit
+    c._conn = Conn(tls, host, port, ctx, timeout)
 
 
 def getenv(name):
