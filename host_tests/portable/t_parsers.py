@@ -6,8 +6,8 @@ import sys
 
 from feed import FakeSock, body_of, events_of, feeder
 from tinyopenai import APIConnectionError
-from tinyopenai._http import Conn
 from tinyopenai._decode import B64Decoder, data_answer, floats_into, string_into
+from tinyopenai._http import Conn
 from tinyopenai._json import JSONError, Reader, loads
 from tinyopenai._pick import compile_paths, pick
 from tinyopenai._sse import Events
