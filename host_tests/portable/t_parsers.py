@@ -3,6 +3,7 @@
 # split into 1-byte and odd-sized reads.
 # Prints one line per failed check and "PASS n" at the end; exits 1 on any failure.
 import sys
+from array import array
 
 from feed import FakeSock, body_of, events_of, feeder
 from tinyopenai import APIConnectionError
@@ -166,17 +167,16 @@ for bad in (b'"QUJD"', b'"QUJDR"', b'"QUJDRA=="'):
     check(got == ("decoded" if bad != b'"QUJDR"' else "ValueError"), "b64 group %r -> %s" % (bad, got))
 for k in SPLITS:
     rd = json_reader(b'{"model": "m", "data": [{"index": 0, "embedding": [0.5, -2, 1e-3]}, {"embedding": []}]}', k)
-    a = __import__("array").array
 
     def vec(rd, item):
-        item["embedding"] = list(floats_into(rd, a("f")))
+        item["embedding"] = list(floats_into(rd, array("f")))
 
     got = data_answer(rd, "embedding", vec)
-    want = {"model": "m", "data": [{"index": 0, "embedding": [0.5, -2.0, a("f", [1e-3])[0]]}, {"embedding": []}]}
+    want = {"model": "m", "data": [{"index": 0, "embedding": [0.5, -2.0, array("f", [1e-3])[0]]}, {"embedding": []}]}
     check(got == want, "data_answer split %d -> %r" % (k, got))
 for bad in (b'[1, "x"]', b"[1, true]", b"[1 2]", b"[1,"):
     try:
-        floats_into(json_reader(bad, 1), a("f"))
+        floats_into(json_reader(bad, 1), array("f"))
         got = "no error"
     except JSONError:
         got = "JSONError"

@@ -12,7 +12,7 @@ from ._errors import (  # noqa: F401  (re-exported)
     APITimeoutError,
     OpenAIError,
 )
-from ._http import Conn, params_items, quote
+from ._http import params_items, quote
 from ._json import JSONError, Reader, dump_iter
 
 __version__ = "0.1.0"
