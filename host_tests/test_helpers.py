@@ -73,3 +73,34 @@ def test_responses_stream_error_event(rt, server, pki, run):
     r = run(rt, "calls", client_args(server, pki, jobs=[{"method": "responses.stream", "args": ["m", "x"]}]))
     e = r["results"][0]
     assert e["error"] == "APIError" and "The model crashed." in e["message"] and e["code"] == "server_error"
+
+
+def test_embeddings_whatever_the_size_guess(rt, server, pki, run):
+    # Arrays are allocated before sending from dimensions= or the model's size; answers longer
+    # or shorter than that guess, in base64 or as numbers, and several inputs all come back whole.
+    import base64
+    import struct
+
+    def answer(*vectors, b64=True):
+        data = [{"object": "embedding", "index": i,
+                 "embedding": base64.b64encode(struct.pack("<%df" % len(v), *v)).decode() if b64 else v}
+                for i, v in enumerate(vectors)]
+        return interaction("POST", "/v1/embeddings", 200, {"object": "list", "data": data, "model": "m"})
+
+    five, three = [0.5, -1.0, 2.0, 0.25, 8.0], [1.0, 2.0, 3.0]
+    cases = [  # (kwargs, answer)
+        ({"dimensions": 3}, answer(five)),  # longer than the guess
+        ({"dimensions": 5}, answer(three)),  # shorter
+        ({"dimensions": 3}, answer(three)),  # exact
+        ({"dimensions": 4}, answer(five, b64=False)),  # numbers, longer
+        ({"dimensions": 8}, answer(three, b64=False)),  # numbers, shorter
+        ({}, answer(five)),  # unknown model: no guess
+    ]
+    jobs = [{"method": "embeddings.create", "args": ["x", "some-model"], "kwargs": kw} for kw, _ in cases]
+    jobs.append({"method": "embeddings.create", "args": [["a", "b", "c"], "text-embedding-3-small"],
+                 "kwargs": {"dimensions": 3}})
+    server.push(*[a for _, a in cases], answer(three, five, [4.0]))
+    r = run(rt, "calls", client_args(server, pki, jobs=jobs))
+    assert all("value" in res for res in r["results"]), r
+    got = [[d["embedding"] for d in res["value"]["data"]] for res in r["results"]]
+    assert got == [[five], [three], [three], [five], [three], [five], [three, five, [4.0]]], r

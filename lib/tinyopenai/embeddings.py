@@ -67,6 +67,7 @@ class _Into:
 
     def result(self):
         arr = self.arr
+        self.view = None  # CPython: an array with a live view cannot grow
         if self.extra:
             if len(self.extra) % 4:
                 raise ValueError("embedding bytes are not whole float32s")
@@ -79,7 +80,7 @@ class _Into:
             return arr
         if self.n % 4:
             raise ValueError("embedding bytes are not whole float32s")
-        return arr if self.n == len(self.view) else arr[: self.n // 4]  # fewer than expected
+        return arr if self.n == 4 * len(arr) else arr[: self.n // 4]  # fewer than expected
 
 
 def _bytes_of(arr):
