@@ -88,9 +88,22 @@ def text_of(raw):
     return t[:300].strip()
 
 
+def _read(resp, cap):
+    # up to cap bytes of the (error) body; the rest is discarded
+    out = bytearray()
+    mv = memoryview(bytearray(256))
+    while len(out) < cap:
+        n = resp.readinto(mv)
+        if not n:
+            break
+        out += mv[:n]
+    resp.drain(cap * 4)
+    return bytes(out[:cap])
+
+
 def from_response(resp):
     """The typed error for a non-2xx answer; its body is read (capped) and parsed."""
-    raw = resp.read(_ERROR_BODY_CAP)
+    raw = _read(resp, _ERROR_BODY_CAP)
     try:
         body = loads(raw)
     except JSONError:
@@ -100,7 +113,7 @@ def from_response(resp):
 
 def not_json(resp):
     """A 2xx answer that is an HTML page where JSON was expected."""
-    body = resp.read(512)
+    body = _read(resp, 512)
     return APIResponseValidationError("expected JSON, got an HTML page: %s" % text_of(body), resp.status, resp.headers)
 
 

@@ -31,15 +31,6 @@ _CHUNKED = const(-1)
 _UNTIL_CLOSE = const(-2)
 
 
-def _nodelay(s):
-    # TCP_NODELAY: we write whole requests, so waiting for ACKs (Nagle) only adds latency.
-    # IPPROTO_TCP is 6 and TCP_NODELAY 1 on Linux and in lwIP; some ports lack the names.
-    try:
-        s.setsockopt(6, 1, 1)
-    except (OSError, ValueError, TypeError, AttributeError):
-        pass
-
-
 def _is_timeout(e):
     return isinstance(e, _TIMEOUT_TYPES) or getattr(e, "errno", None) in _TIMEOUT_ERRNOS
 
@@ -118,7 +109,13 @@ class Conn:
             s.settimeout(self.connect_timeout)
             s.connect(addr)
             s.settimeout(self.read_timeout)
-            _nodelay(s)
+            # TCP_NODELAY: we write whole requests, so waiting for ACKs (Nagle) only adds
+            # latency. IPPROTO_TCP is 6 and TCP_NODELAY 1 on Linux and in lwIP; a port without
+            # it just goes without.
+            try:
+                s.setsockopt(6, 1, 1)
+            except (OSError, TypeError, AttributeError):
+                pass
         except (OSError, ValueError) as e:
             s.close()
             raise net_error(e, "cannot connect to %s:%d" % (self.host, self.port))
@@ -157,12 +154,6 @@ class Conn:
             self.close()
             raise net_error(e, "connection lost while reading")
 
-    def _fill(self):
-        n = self.recv_into(self.mv)
-        self.pos = 0
-        self.end = n
-        return n
-
     def _line(self, budget):
         # One CRLF- or LF-terminated line as bytes, without the terminator; None at EOF.
         out = b""
@@ -177,7 +168,9 @@ class Conn:
             if i >= 0:
                 self.pos = i + 1
                 return out[:-1] if out.endswith(b"\r") else out
-            if not self._fill():
+            self.pos = 0
+            self.end = self.recv_into(self.mv)
+            if not self.end:
                 return None if not out else out
 
     def _write(self, pieces):
@@ -215,7 +208,7 @@ class Conn:
             if not reused:
                 self._open()
             try:
-                self._write(self._request_pieces(method, target, headers, body_len, body))
+                self._write(self._pieces(method, target, headers, body_len, body))
                 if on_sent is not None:
                     on_sent()
                 status_line = self._line(_MAX_HEADER_BYTES)
@@ -232,15 +225,8 @@ class Conn:
             return self._response(method, status_line)
         raise APIConnectionError("server keeps closing the connection")
 
-    def _request_pieces(self, method, target, headers, body_len, body):
+    def _pieces(self, method, target, headers, body_len, body):
         # head and body through one gathering write: a small request leaves in one segment
-        for p in self._head(method, target, headers, body_len):
-            yield p
-        if body is not None:
-            for p in body():
-                yield p
-
-    def _head(self, method, target, headers, body_len):
         yield method.encode()
         yield b" "
         yield target.encode()
@@ -257,6 +243,9 @@ class Conn:
         if body_len is not None:
             yield b"Content-Length: %d\r\n" % body_len
         yield b"\r\n"
+        if body is not None:
+            for p in body():
+                yield p
 
     def _response(self, method, status_line):
         parts = status_line.split(None, 2)
@@ -322,10 +311,6 @@ class Response:
         if self.left == 0:
             self._finish()
 
-    @property
-    def content_type(self):
-        return self.headers.get("content-type", "")
-
     def _finish(self):
         self.done = True
         c = self.conn
@@ -333,21 +318,6 @@ class Response:
             c.busy = None
             if not self.keep:
                 c.close()
-
-    def _chunk_size(self):
-        c = self.conn
-        line = c._line(1024)
-        if line is None:
-            c.close()
-            raise APIConnectionError("connection closed in a chunked body (truncated response)")
-        semi = line.find(b";")
-        if semi >= 0:
-            line = line[:semi]
-        try:
-            return int(line.strip(), 16)
-        except ValueError:
-            c.close()
-            raise APIConnectionError("bad chunk size line %r" % line[:40])
 
     def readinto(self, mv):
         """Copy up to len(mv) body bytes into mv; 0 at the end of the body."""
@@ -359,7 +329,15 @@ class Response:
         left = self.left
         if left == _CHUNKED:
             if not self.chunk:
-                size = self._chunk_size()
+                line = c._line(1024)
+                if line is None:
+                    c.close()
+                    raise APIConnectionError("connection closed in a chunked body (truncated response)")
+                try:
+                    size = int(line.split(b";")[0].strip(), 16)
+                except ValueError:
+                    c.close()
+                    raise APIConnectionError("bad chunk size line %r" % line[:40])
                 if not size:
                     while c._line(_MAX_HEADER_BYTES):  # trailers up to the blank line
                         pass
@@ -397,18 +375,6 @@ class Response:
             if not self.left:
                 self._finish()
         return n
-
-    def read(self, cap):
-        """Up to cap bytes of body (for error bodies); the rest is discarded."""
-        out = bytearray()
-        mv = memoryview(bytearray(256))
-        while len(out) < cap:
-            n = self.readinto(mv)
-            if not n:
-                break
-            out += mv[:n]
-        self.drain(cap * 4)
-        return bytes(out[:cap])
 
     def drain(self, limit=65536, mv=None):
         """Read and drop the rest of the body so the connection can be reused; close the

@@ -42,17 +42,6 @@ class JSONError(ValueError):
         self.offset = offset
 
 
-def _utf8(cp):
-    # Also encodes lone surrogates (as CPython's 'surrogatepass' would).
-    if cp < 0x80:
-        return bytes((cp,))
-    if cp < 0x800:
-        return bytes((0xC0 | cp >> 6, 0x80 | cp & 63))
-    if cp < 0x10000:
-        return bytes((0xE0 | cp >> 12, 0x80 | cp >> 6 & 63, 0x80 | cp & 63))
-    return bytes((0xF0 | cp >> 18, 0x80 | cp >> 12 & 63, 0x80 | cp >> 6 & 63, 0x80 | cp & 63))
-
-
 def _num_ok(t):
     # JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
     n = len(t)
@@ -243,7 +232,14 @@ class Reader:
                 if 0xDC00 <= lo < 0xE000:
                     self.pos = p + 6
                     cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00)
-        return _utf8(cp)
+        # UTF-8, lone surrogates included (as CPython's 'surrogatepass' would)
+        if cp < 0x80:
+            return bytes((cp,))
+        if cp < 0x800:
+            return bytes((0xC0 | cp >> 6, 0x80 | cp & 63))
+        if cp < 0x10000:
+            return bytes((0xE0 | cp >> 12, 0x80 | cp >> 6 & 63, 0x80 | cp & 63))
+        return bytes((0xF0 | cp >> 18, 0x80 | cp >> 12 & 63, 0x80 | cp >> 6 & 63, 0x80 | cp & 63))
 
     def _scalar(self, c):
         # Number or literal starting at self.pos (c is its first byte).
@@ -448,37 +444,32 @@ def dump_iter(obj):
     """Yield the JSON text of obj as bytes pieces (never one big string)."""
     if isinstance(obj, dict):
         yield b"{"
-        first = True
+        sep = b""
         for k in obj:
-            if not first:
-                yield b","
-            first = False
             if not isinstance(k, str):
                 raise TypeError("JSON keys must be str, not %s" % type(k).__name__)
-            yield _scalar_bytes(k)
+            yield sep
+            sep = b","
+            for p in dump_iter(k):
+                yield p
             yield b":"
             for p in dump_iter(obj[k]):
                 yield p
         yield b"}"
     elif isinstance(obj, (list, tuple)):
         yield b"["
-        first = True
+        sep = b""
         for v in obj:
-            if not first:
-                yield b","
-            first = False
+            yield sep
+            sep = b","
             for p in dump_iter(v):
                 yield p
         yield b"]"
-    else:
-        yield _scalar_bytes(obj)
+    elif obj is None or isinstance(obj, (bool, int, float, str)):
+        import json
 
-
-def _scalar_bytes(v):
-    import json
-
-    if v is None or isinstance(v, (bool, int, float, str)):
-        return json.dumps(v).encode()
-    if isinstance(v, (bytes, bytearray)):
+        yield json.dumps(obj).encode()
+    elif isinstance(obj, (bytes, bytearray)):
         raise TypeError("bytes are not JSON; decode them or upload them as a file")
-    raise TypeError("cannot send %s as JSON" % type(v).__name__)
+    else:
+        raise TypeError("cannot send %s as JSON" % type(obj).__name__)

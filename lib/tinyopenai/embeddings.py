@@ -67,7 +67,7 @@ class _Into:
 
     def result(self):
         arr = self.arr
-        self.view = None  # CPython: an array with a live view cannot grow
+        del self.view  # CPython: an array with a live view cannot grow
         if self.extra:
             if len(self.extra) % 4:
                 raise ValueError("embedding bytes are not whole float32s")
