@@ -95,6 +95,7 @@ class Reader:
         self.pos = 0
         self.base = 0
         self.max_depth = max_depth
+        self._keys = {}
 
     def error(self, msg, pos=None):
         return JSONError(msg, self.base + (self.pos if pos is None else pos))
@@ -286,7 +287,13 @@ class Reader:
         self._expect(_QUOTE, "a string key")
         k = self._string()
         self._expect(_COLON, "':'")
-        return k
+        keys = self._keys  # the first 64 distinct keys are kept once: a list of objects shares them
+        s = keys.get(k)
+        if s is None:
+            s = k
+            if len(keys) < 64:
+                keys[k] = k
+        return s
 
     def load(self):
         """Build the next value as plain dicts, lists and scalars (iteratively: depth costs
