@@ -110,7 +110,7 @@ def _plain(r, job):
     # a JSON view of any result: cursors and streams as lists, arrays as lists, bytes as hex
     from binascii import hexlify
 
-    from tinyopenai._api import Cursor
+    from tinyopenai._cursor import Cursor
 
     if isinstance(r, Cursor):
         out = []

@@ -1,6 +1,7 @@
 # What the REST services share: a Resource (a path under base_url, its beta header, required
-# arguments checked before anything is sent) and Cursor, the iterator over list endpoints.
+# arguments checked before anything is sent), and walkers over the members of an answer.
 # Services subclass Resource; they hold no HTTP logic: path + parameters -> client.request.
+# List endpoints return a _cursor.Cursor (loaded by the first listing).
 
 from ._errors import OpenAIError
 from ._http import quote
@@ -36,6 +37,8 @@ class Resource:
             raise OpenAIError("%s: missing required argument(s): %s" % (self.path, ", ".join(missing)))
 
     def _list(self, parts=(), **params):
+        from ._cursor import Cursor
+
         return Cursor(self, parts, params)
 
     def _in(self, method, parent_id, kind, item_id=None, tail=(), body=None, **kw):
@@ -50,7 +53,7 @@ class Resource:
         return self._call("POST", (), params, pick=pick, extra_headers=extra_headers)
 
     def list_all(self, **params):
-        return Cursor(self, (), params)
+        return self._list(**params)
 
     def retrieve_one(self, item_id=None, pick=None, extra_headers=None, **named):
         return self._call("GET", (_id(item_id, named),), pick=pick, extra_headers=extra_headers)
@@ -76,64 +79,6 @@ def _id(item_id, named, name=None):
     if item_id is None or named and name is None:
         raise OpenAIError("give the id (and only the id) of the item")
     return item_id
-
-
-class Cursor:
-    """All items of a list endpoint, page by page ('after' cursor, 'has_more'), one page held
-    at a time. Parameters (limit, order, ...) go into each page's query."""
-
-    def __init__(self, resource, parts, params):
-        self._r = resource
-        self._parts = parts
-        self._params = params
-        self._items = None
-        self._i = 0
-        self._more = True
-        self.pages = 0
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        while self._items is None or self._i >= len(self._items):
-            if not self._more:
-                raise StopIteration
-            self._fetch()
-        item = self._items[self._i]
-        self._items[self._i] = None  # handed over: let it go
-        self._i += 1
-        return item
-
-    def _fetch(self):
-        page = self._r._call("GET", self._parts, params=self._params, consume=_page)
-        self.pages += 1
-        items, more, last = page
-        self._items, self._i = items, 0
-        # endpoints without has_more (models, files in some versions) are a single page
-        self._more = bool(more) and bool(items)
-        if self._more:
-            if last is None:
-                last = items[-1].get("id") if isinstance(items[-1], dict) else None
-            if last is None:
-                self._more = False
-            else:
-                self._params = dict(self._params, after=last)
-
-
-def _page(rd, _sink):
-    # A list page: only data, has_more and last_id are kept; everything else is skipped.
-    items, more, last = [], False, None
-    for key in members(rd):
-        if key == "data":
-            for _ in elements(rd):
-                items.append(rd.load())
-        elif key == "has_more":
-            more = rd.load()
-        elif key == "last_id":
-            last = rd.load()
-        else:
-            rd.skip()
-    return items, more, last
 
 
 # --- reading answers piece by piece (for consumers that build their own result) --------------
