@@ -19,22 +19,9 @@ __version__ = "0.1.0"
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
-# attribute -> module of the service (loaded on first use)
-_SERVICES = {
-    "chat": "chat",
-    "moderations": "moderations",
-    "completions": "completions",
-    "embeddings": "embeddings",
-    "audio": "audio",
-    "images": "images",
-    "files": "files",
-    "models": "models",
-    "fine_tuning": "fine_tuning",
-    "batches": "batches",
-    "beta": "beta",
-    "vector_stores": "vector_stores",
-    "responses": "responses",
-}
+# the services: client.<name> is tinyopenai/<name>.py, loaded on first use
+_SERVICES = ("chat", "moderations", "completions", "embeddings", "audio", "images", "files", "models",
+             "fine_tuning", "batches", "beta", "vector_stores", "responses")
 
 
 def _module(name, keep=True):
@@ -90,13 +77,12 @@ class OpenAI:
         return "<tinyopenai.OpenAI %s>" % self.base_url
 
     def __getattr__(self, name):
-        mod = _SERVICES.get(name)
-        if mod is None:
+        if name not in _SERVICES:
             raise AttributeError("'OpenAI' object has no attribute '%s'" % name)
         try:
-            m = _module(mod)
+            m = _module(name)
         except ImportError as e:
-            raise AttributeError("service '%s' cannot be loaded (is tinyopenai/%s.py installed?): %s" % (name, mod, e))
+            raise AttributeError("service '%s' cannot be loaded (is tinyopenai/%s.py installed?): %s" % (name, name, e))
         svc = m.service(self)
         setattr(self, name, svc)
         return svc
