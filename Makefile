@@ -16,12 +16,13 @@ $(STAMP): requirements.txt
 	rm -rf typings && $(PY) -m pip install -q --disable-pip-version-check --target typings $(STUBS)
 	touch $(STAMP)
 
-# Compile every module in lib/ with mpy-cross (what deploy puts on a board).
+# Compile every module in lib/ with mpy-cross (what deploy puts on a board). -O3, as the frozen
+# build in firmware/manifest.py: docstrings and asserts go, line numbers in tracebacks stay.
 build/mpy/.stamp: $(STAMP) $(LIB)
 	rm -rf build/mpy
 	for f in $(LIB); do \
 	  out=build/mpy/$${f#lib/}; out=$${out%.py}.mpy; mkdir -p $$(dirname $$out); \
-	  $(MPY_CROSS) -o $$out $$f || exit 1; \
+	  $(MPY_CROSS) -O3 -o $$out $$f || exit 1; \
 	done
 	touch $@
 

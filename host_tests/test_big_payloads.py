@@ -4,9 +4,11 @@ a file, a 5 MB download to a file, a 1 MB upload from a file, a 3,072-dimension 
 operation) is printed: pytest -s shows it. Then the bad inputs that must fail before anything is
 sent.
 
-The heap is 96 KB, not the 64 KB the issue aims at: on this 64-bit port the REST plumbing's
-bytecode (.mpy loaded into RAM) and the TLS objects leave too little. Measured thresholds (see
-README): download 68 KB, upload 72 KB, image and listing 76 KB, embedding 88 KB."""
+Four of the five run in the 64 KB heap the issue asks for (each also passes at 62 KB). The
+embedding runs at 76 KB: its 3,072 float32s are a 12 KB array on their own, and on this 64-bit
+port the library's bytecode (.mpy loaded into RAM, 31 KB for the core) and the TLS context leave
+too little beside it; it needs 72 KB. BIG_HEAP=... runs all five at another size, to find the
+thresholds again."""
 
 import base64
 import hashlib
@@ -18,7 +20,8 @@ import pytest
 from conftest import RUNTIMES, client_args
 from replay_server import interaction
 
-HEAP = os.environ.get("BIG_HEAP", "96k")  # BIG_HEAP=...: find the thresholds
+HEAP = os.environ.get("BIG_HEAP", "64k")
+EMBEDDING_HEAP = os.environ.get("BIG_HEAP", "76k")
 
 
 def report(name, r):
@@ -89,7 +92,7 @@ def test_embedding_of_3072_dimensions(server, pki, run):
         "usage": {"prompt_tokens": 1, "total_tokens": 1},
     }
     server.push(interaction("POST", "/v1/embeddings", 200, body))
-    r = run("micropython", "big", client_args(server, pki, op="embedding"), heap=HEAP, module="small")
+    r = run("micropython", "big", client_args(server, pki, op="embedding"), heap=EMBEDDING_HEAP, module="small")
     f32 = struct.unpack("<3072f", struct.pack("<3072f", *vec))
     assert r.get("result") == {"dims": 3072, "first": f32[0], "last": f32[-1]}, r
     report("3,072-dimension embedding", r)

@@ -24,7 +24,7 @@ def tool(name):
 
 
 def compile_lib(dest):
-    """lib/**/*.py -> dest/**/*.mpy with mpy-cross."""
+    """lib/**/*.py -> dest/**/*.mpy with mpy-cross -O3 (as make mpy and the frozen build)."""
     lib = os.path.join(ROOT, "lib")
     for d, _, names in os.walk(lib):
         for n in sorted(names):
@@ -33,7 +33,7 @@ def compile_lib(dest):
             rel = os.path.relpath(os.path.join(d, n), lib)
             out = os.path.join(dest, rel[:-3] + ".mpy")
             os.makedirs(os.path.dirname(out), exist_ok=True)
-            subprocess.run([tool("mpy-cross"), "-o", out, os.path.join(d, n)], check=True)
+            subprocess.run([tool("mpy-cross"), "-O3", "-o", out, os.path.join(d, n)], check=True)
 
 
 def stage(dest, config, source=False):

@@ -66,7 +66,7 @@ def quote(s):
 class Conn:
     """One connection to one server, reused across requests while the server keeps it open."""
 
-    def __init__(self, tls, host, port, tls_context=None, timeout=30, bufsize=512):
+    def __init__(self, tls, host, port, tls_context=None, timeout=30, bufsize=256):
         self.tls = tls
         self.host = host
         self.port = port
