@@ -92,12 +92,8 @@ def _items(rd, open_ch, close):
         return
     while True:
         yield
-        c = rd.peek()
-        rd.pos += 1
-        if c == close:
+        if not rd._after(close):
             return
-        if c != 0x2C:  # ,
-            raise rd.error("expected ',' or '%s'" % chr(close), rd.pos - 1)
 
 
 def members(rd):

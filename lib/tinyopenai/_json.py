@@ -149,6 +149,17 @@ class Reader:
             raise self.error("expected %s" % what if c >= 0 else "truncated input, expected %s" % what)
         self.pos += 1
 
+    def _after(self, close):
+        # after an item of an object or array: True if another follows (its ',' consumed),
+        # False at the closing bracket (consumed)
+        c = self.peek()
+        self.pos += 1
+        if c == close:
+            return False
+        if c != _COMMA:
+            raise self.error("expected ',' or '%s'" % chr(close), self.pos - 1)
+        return True
+
     def finish(self):
         """Check that only whitespace follows."""
         if self.peek() >= 0:

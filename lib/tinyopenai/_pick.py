@@ -56,12 +56,8 @@ def _walk(rd, node, res, left):
             if not left[0]:
                 return
         idx += 1
-        c = rd.peek()
-        rd.pos += 1
-        if c == close:
+        if not rd._after(close):
             return
-        if c != 0x2C:  # ,
-            raise rd.error("expected ',' or '%s'" % chr(close), rd.pos - 1)
 
 
 def _resolve(v, node, res, left):
