@@ -56,7 +56,7 @@ def send_batch(client, cfg, key, readings):
 
 
 def send_pending(q, client, cfg):
-    from tinyopenai import APIError, AuthenticationError
+    from tinyopenai import APIError  # the per-status classes load with the first error: test status_code
 
     while True:
         nb = q.next_batch(cfg["app"]["batch"])
@@ -66,11 +66,11 @@ def send_pending(q, client, cfg):
         if readings:
             try:
                 send_batch(client, cfg, key, readings)
-            except AuthenticationError as e:
-                # the API's message repeats part of the key: show only its code
-                print("\nsend: the API refused the key (%s); check openai.api_key" % e.code)
-                return
             except APIError as e:
+                if e.status_code == 401:
+                    # the API's message repeats part of the key: show only its code
+                    print("\nsend: the API refused the key (%s); check openai.api_key" % e.code)
+                    return
                 print("\nsend: %s: %s; %d reading(s) stay queued" % (type(e).__name__, e, len(q.unsent)))
                 return
         q.done(key)
