@@ -6,8 +6,6 @@
 from ._errors import OpenAIError
 from ._http import quote
 
-_OPEN = {"{": 0x7B, "[": 0x5B, '"': 0x22}
-
 
 class Resource:
     path = ""  # e.g. "/assistants"; nested ids and names follow as path parts
@@ -84,9 +82,9 @@ def _id(item_id, named, name=None):
 # --- reading answers piece by piece (for consumers that build their own result) --------------
 # The reader is positioned at a value; these consume it. More in _decode.
 
-def _items(rd, open_ch, close):
+def _items(rd, close):
     # shared by members() and elements(): after the opening bracket, yield once per item
-    rd._expect(_OPEN[open_ch], "'%s'" % open_ch)
+    rd._expect(close - 2, "'%s'" % chr(close - 2))  # { and [ sit two below } and ]
     if rd.peek() == close:
         rd.pos += 1
         return
@@ -99,13 +97,13 @@ def _items(rd, open_ch, close):
 def members(rd):
     """Iterate an object: yields each key with the reader at its value, which the caller
     must consume (load, skip, or one of the functions below)."""
-    for _ in _items(rd, "{", 0x7D):
+    for _ in _items(rd, 0x7D):
         yield rd._key()
 
 
 def elements(rd):
     """Iterate an array: yields each index with the reader at the element."""
     n = 0
-    for _ in _items(rd, "[", 0x5D):
+    for _ in _items(rd, 0x5D):
         yield n
         n += 1

@@ -2,6 +2,8 @@
 # bytes (b64_json images, base64 embeddings), number arrays into array('f'). Loaded by images
 # and embeddings. Core module.
 
+from binascii import a2b_base64
+
 from ._api import elements, members
 
 
@@ -84,8 +86,6 @@ class B64Decoder:
         self._tail = b""
 
     def __call__(self, text):
-        from binascii import a2b_base64
-
         t = self._tail
         if t:  # complete the waiting group first
             k = 4 - len(t)
