@@ -1,5 +1,5 @@
 # What the REST services share: a Resource (a path under base_url, its beta header, required
-# arguments checked before anything is sent), and walkers over the members of an answer.
+# arguments checked before anything is sent).
 # Services subclass Resource; they hold no HTTP logic: path + parameters -> client.request.
 # List endpoints return a _cursor.Cursor (loaded by the first listing).
 
@@ -78,32 +78,3 @@ def _id(item_id, named, name=None):
         raise OpenAIError("give the id (and only the id) of the item")
     return item_id
 
-
-# --- reading answers piece by piece (for consumers that build their own result) --------------
-# The reader is positioned at a value; these consume it. More in _decode.
-
-def _items(rd, close):
-    # shared by members() and elements(): after the opening bracket, yield once per item
-    rd._expect(close - 2, "'%s'" % chr(close - 2))  # { and [ sit two below } and ]
-    if rd.peek() == close:
-        rd.pos += 1
-        return
-    while True:
-        yield
-        if not rd._after(close):
-            return
-
-
-def members(rd):
-    """Iterate an object: yields each key with the reader at its value, which the caller
-    must consume (load, skip, or one of the functions below)."""
-    for _ in _items(rd, 0x7D):
-        yield rd._key()
-
-
-def elements(rd):
-    """Iterate an array: yields each index with the reader at the element."""
-    n = 0
-    for _ in _items(rd, 0x5D):
-        yield n
-        n += 1

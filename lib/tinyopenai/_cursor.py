@@ -1,7 +1,5 @@
 # Cursor: the iterator over a list endpoint's items across pages. Loaded by the first listing.
 
-from ._api import elements, members
-
 
 class Cursor:
     """All items of a list endpoint, page by page ('after' cursor, 'has_more'), one page held
@@ -48,9 +46,9 @@ class Cursor:
 def _page(rd, _sink):
     # A list page: only data, has_more and last_id are kept; everything else is skipped.
     items, more, last = [], False, None
-    for key in members(rd):
+    for key in rd.items(0x7B):
         if key == "data":
-            for _ in elements(rd):
+            for _ in rd.items(0x5B):
                 items.append(rd.load())
         elif key == "has_more":
             more = rd.load()

@@ -4,8 +4,6 @@
 
 from binascii import a2b_base64
 
-from ._api import elements, members
-
 
 def string_into(rd, write):
     """Pass the next string's bytes (escapes decoded) to write() piece by piece, without
@@ -44,7 +42,7 @@ def floats_into(rd, arr):
     room to spare."""
     n = len(arr)
     i = 0
-    for _ in elements(rd):
+    for _ in rd.items(0x5B):
         v = rd._scalar(rd.peek())
         if not isinstance(v, (int, float)) or isinstance(v, bool):
             raise rd.error("expected a number")
@@ -60,14 +58,14 @@ def data_answer(rd, key, handle):
     """An answer {..., "data": [{...}, ...]} as a dict, where handle(rd, item) consumes the value
     of `key` in each item (decoding it, sending it to a sink) instead of building it."""
     out = {}
-    for k in members(rd):
+    for k in rd.items(0x7B):
         if k != "data":
             out[k] = rd.load()
             continue
         data = out["data"] = []
-        for _ in elements(rd):
+        for _ in rd.items(0x5B):
             item = {}
-            for f in members(rd):
+            for f in rd.items(0x7B):
                 if f == key:
                     handle(rd, item)
                 else:

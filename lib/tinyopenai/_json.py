@@ -160,6 +160,24 @@ class Reader:
             raise self.error("expected ',' or '%s'" % chr(close), self.pos - 1)
         return True
 
+    def items(self, want=None):
+        """Walk the object or array at the reader (want: 0x7B '{' or 0x5B '[' to insist on one):
+        yields each member's key, or each element's index, with the reader at its value, which
+        the caller must consume (load, skip, ...) before asking for the next."""
+        if want is None:
+            want = _LBRACK if self.peek() == _LBRACK else _LBRACE
+        self._expect(want, "'%s'" % chr(want))
+        close = want + 2  # } and ] sit two above { and [
+        if self.peek() == close:
+            self.pos += 1
+            return
+        i = 0
+        while True:
+            yield self._key() if close == _RBRACE else i
+            i += 1
+            if not self._after(close):
+                return
+
     def finish(self):
         """Check that only whitespace follows."""
         if self.peek() >= 0:

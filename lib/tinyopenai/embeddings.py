@@ -4,15 +4,15 @@
 # request is sent, while the heap still has room in one piece, and filled in place.
 from array import array
 
-from ._api import Resource
 from ._decode import B64Decoder, data_answer, floats_into, string_into
 
 # the vector sizes of OpenAI's embedding models (dimensions= wins)
 _DIMS = {"text-embedding-3-large": 3072, "text-embedding-3-small": 1536, "text-embedding-ada-002": 1536}
 
 
-class Embeddings(Resource):
-    path = "/embeddings"
+class Embeddings:
+    def __init__(self, client):
+        self._c = client
 
     def create(self, input, model, encoding_format="base64", pick=None, extra_headers=None, **params):
         """POST /embeddings -> the answer, with each data[i]["embedding"] an array('f')."""
@@ -20,7 +20,7 @@ class Embeddings(Resource):
         params["model"] = model
         params["encoding_format"] = encoding_format
         if pick is not None:
-            return self._call("POST", (), params, pick=pick, extra_headers=extra_headers)
+            return self._c.request("POST", "/embeddings", params, pick=pick, headers=extra_headers)
         size = params.get("dimensions") or _DIMS.get(model)
         # one vector per string or token list in a list input, else one
         n = len(input) if isinstance(input, list) and input and not isinstance(input[0], int) else 1
@@ -42,7 +42,7 @@ class Embeddings(Resource):
 
             return data_answer(rd, "embedding", vector)
 
-        return self._call("POST", (), params, consume=answer, extra_headers=extra_headers)
+        return self._c.request("POST", "/embeddings", params, consume=answer, headers=extra_headers)
 
 
 class _Into:
