@@ -68,10 +68,23 @@ class OpenAI:
         buffer_size=1024,
         drain_limit=65536,
     ):
-        # the work is done by _setup, whose code leaves RAM again once the client is made
-        _module("_setup", keep=False).init(self, api_key, base_url, organization, project, timeout, max_retries, ca,
-                                           dangerously_skip_tls_verify, default_headers, sleep, buffer_size,
-                                           drain_limit)
+        # The TLS context (one ~3 KB block) and the receive buffer are made first, low in the heap,
+        # so that the room _setup's code leaves when it is dropped again joins the free heap above
+        # in one piece.
+        import gc
+
+        gc.collect()  # the garbage of the imports goes first: small objects below fill its holes
+        ctx = None
+        if not (base_url or "").startswith("http:"):
+            try:
+                import tls as ssl  # MicroPython 1.23+: the C module (its ssl wrapper costs ~1 KB)
+            except ImportError:
+                import ssl
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        self._buf = bytearray(buffer_size)  # the receive buffer: the other long-lived block
+        # the rest of the work is done by _setup, whose code leaves RAM again once the client is made
+        _module("_setup", keep=False).init(self, ctx, api_key, base_url, organization, project, timeout, max_retries,
+                                           ca, dangerously_skip_tls_verify, default_headers, sleep, drain_limit)
 
     def __repr__(self):
         return "<tinyopenai.OpenAI %s>" % self.base_url

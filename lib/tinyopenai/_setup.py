@@ -14,17 +14,18 @@ from ._errors import OpenAIError
 from ._http import Conn
 
 
-def init(c, api_key, base_url, organization, project, timeout, max_retries, ca, insecure, default_headers, sleep,
-         buffer_size, drain_limit):
+def init(c, ctx, api_key, base_url, organization, project, timeout, max_retries, ca, insecure, default_headers, sleep,
+         drain_limit):
     """The body of OpenAI.__init__ (see there)."""
     api_key = api_key or getenv("OPENAI_API_KEY")
     if not api_key:
         raise OpenAIError("no API key: pass api_key= or set OPENAI_API_KEY")
     c.base_url = base_url or getenv("OPENAI_BASE_URL") or DEFAULT_BASE_URL
     tls, host, port, c._prefix = parse_url(c.base_url)
-    ctx = None
-    if tls:  # now, while the heap is unfragmented (the context is one ~3 KB block)
-        ctx = context(ca, insecure)
+    if tls:  # ctx: made by the constructor, unless base_url said http (and the environment https)
+        ctx = context(ctx or ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT), ca, insecure)
+    else:
+        ctx = None
     c.max_retries = max_retries
     h = [("Authorization", "Bearer " + api_key)]
     if organization:
@@ -41,7 +42,6 @@ def init(c, api_key, base_url, organization, project, timeout, max_retries, ca, 
 
         sleep = time.sleep
     c._sleep = sleep
-    c._buf = bytearray(buffer_size)
     c._drain_limit = drain_limit
     c._conn = Conn(tls, host, port, ctx, timeout)
 
@@ -82,10 +82,9 @@ def parse_url(url):
     return tls, host, port, prefix.rstrip("/")
 
 
-def context(ca, insecure):
-    """An SSLContext that verifies the server against ca (see ca_ders), or, only when the
-    caller explicitly asked for it, one that does not verify at all."""
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+def context(ctx, ca, insecure):
+    """Set up the new SSLContext ctx to verify the server against ca (see ca_ders), or, only
+    when the caller explicitly asked for it, not to verify at all."""
     if insecure:
         if hasattr(ctx, "check_hostname"):  # CPython only
             ctx.check_hostname = False  # pyright: ignore[reportAttributeAccessIssue]
