@@ -95,8 +95,8 @@ class B64Decoder:
             self._write(a2b_base64(t))
         cut = len(text) - len(text) % 4
         self._tail = bytes(text[cut:])
-        if cut:
-            self._write(a2b_base64(text[:cut]))
+        for i in range(0, cut, 256):  # 192 bytes at a time: small blocks fit a fragmented heap
+            self._write(a2b_base64(text[i : min(i + 256, cut)]))
 
     def close(self):
         if self._tail:
