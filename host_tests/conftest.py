@@ -58,10 +58,9 @@ def mpy_lib(tmp_path_factory):
     """lib/ compiled with mpy-cross -O3, as deploy puts it on a board (source .py would be
     compiled at import time, which alone needs more RAM than a small heap has)."""
     out = tmp_path_factory.mktemp("mpylib")
-    for src in (ROOT / "lib").rglob("*.py"):
-        dst = out / src.relative_to(ROOT / "lib").with_suffix(".mpy")
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run([MPY_CROSS, "-O3", "-o", str(dst), str(src)], check=True)
+    from deploy import compile_lib
+
+    compile_lib(str(out))
     # the scenario driver too: compiling source at import would eat a small heap by itself
     for name in ("scenarios", "small"):
         subprocess.run([MPY_CROSS, "-o", str(out / (name + ".mpy")), str(PORTABLE / (name + ".py"))], check=True)

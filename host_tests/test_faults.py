@@ -50,6 +50,19 @@ MATRIX = {
                                  {"max_retries": 1, "pick": "choices.0.message.content"}, None),
 }
 
+# what the message says (a reset can also surface as an OSError while reading, with its errno)
+LOST = "connection lost while reading ("
+MESSAGES = {
+    "reset before the status line": ("server closed the connection before answering",),
+    "reset in the headers": ("connection closed in the response headers", LOST),
+    "reset in the body": ("connection closed before the end of the body (truncated response)", LOST),
+    "truncated chunked body": ("connection closed in a chunked body (truncated response)",),
+    "stall before answering": ("Request timed out. (",),
+    "stall in the body": ("Request timed out. (",),
+    "oversized headers": ("response headers larger than 16384 bytes",),
+    "invalid JSON with 200": ("malformed JSON in response: truncated input, expected a string key at byte 26",),
+}
+
 
 @pytest.mark.parametrize("name", list(MATRIX))
 def test_fault(rt, name, server, pki, run):
@@ -66,6 +79,8 @@ def test_fault(rt, name, server, pki, run):
         assert len(r["sleeps"]) == 1
         return
     assert isinstance(res, dict) and res.get("error") == want, res
+    if name in MESSAGES:  # the whole text, from the message catalog (tinyopenai/_messages.py)
+        assert any(res["message"].startswith(m) for m in MESSAGES[name]), res
     if clean_answer:  # the answer was read to its end: the same connection serves the next call
         assert r["after"] == "next" and r["opened"] == 1, r
         assert len(server.requests) == 2 + args["max_retries"]

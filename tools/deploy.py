@@ -24,7 +24,10 @@ def tool(name):
 
 
 def compile_lib(dest):
-    """lib/**/*.py -> dest/**/*.mpy with mpy-cross -O3 (as make mpy and the frozen build)."""
+    """lib/**/*.py -> dest/**/*.mpy with mpy-cross -O3, as the frozen build does: about 7% less
+    bytecode, but tracebacks say "line 1" (--source keeps the line numbers). Each module is
+    named by its path under lib/ (tinyopenai/_http.py), as on the board: the name is kept in
+    RAM, and this one does not depend on where the checkout is. make mpy and the tests use it."""
     lib = os.path.join(ROOT, "lib")
     for d, _, names in os.walk(lib):
         for n in sorted(names):
@@ -33,7 +36,8 @@ def compile_lib(dest):
             rel = os.path.relpath(os.path.join(d, n), lib)
             out = os.path.join(dest, rel[:-3] + ".mpy")
             os.makedirs(os.path.dirname(out), exist_ok=True)
-            subprocess.run([tool("mpy-cross"), "-O3", "-o", out, os.path.join(d, n)], check=True)
+            subprocess.run([tool("mpy-cross"), "-O3", "-s", rel.replace(os.sep, "/"), "-o", out, os.path.join(d, n)],
+                           check=True)
 
 
 def stage(dest, config, source=False):
@@ -58,12 +62,19 @@ def stage(dest, config, source=False):
 
 def main(argv):
     ap = argparse.ArgumentParser(description="compile and copy tinyopenai and the app to a board")
-    ap.add_argument("--port", required=True, help="serial port (or a PTY) of the board")
+    ap.add_argument("--port", help="serial port (or a PTY) of the board")
+    ap.add_argument("--mpy-only", metavar="DIR", help="only compile lib/ into DIR (make mpy)")
     ap.add_argument("--config", default=os.path.join(ROOT, "config.json"), help="config.json to install")
     ap.add_argument("--source", action="store_true", help="copy .py sources instead of .mpy")
     ap.add_argument("--resume", action="store_true", help="no soft reset (the Unix port behind a PTY)")
     ap.add_argument("--extra", action="append", default=[], help="another file for /certs (e.g. a test CA)")
     a = ap.parse_args(argv)
+    if a.mpy_only:
+        shutil.rmtree(a.mpy_only, ignore_errors=True)
+        compile_lib(a.mpy_only)
+        return 0
+    if not a.port:
+        ap.error("--port is needed to deploy")
     config = a.config if os.path.exists(a.config) else None
     if config is None:
         print("deploy: %s not found; the board keeps its own config.json" % a.config)

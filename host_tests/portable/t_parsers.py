@@ -5,9 +5,11 @@
 import sys
 from array import array
 
+import tinyopenai
 from feed import FakeSock, body_of, events_of, feeder
 from tinyopenai import APIConnectionError
 from tinyopenai._decode import B64Decoder, data_answer, floats_into, string_into
+from tinyopenai._errors import say
 from tinyopenai._http import Conn
 from tinyopenai._json import JSONError, Reader, loads
 from tinyopenai._pick import compile_paths, pick
@@ -104,6 +106,31 @@ for doc, off in BAD:
         except JSONError as e:
             got = e.offset
         check(got == off, "malformed %r split %d: offset %r, want %r" % (doc, k, got, off))
+
+# the whole message, from the catalog (tinyopenai/_messages.py), which is dropped again after
+MESSAGES = [
+    (b'"abc', "unterminated string at byte 4"),
+    (b"[1 2]", "expected ',' or a closing bracket at byte 3"),
+    (b'{"a" 1}', "expected ':' at byte 5"),
+    (b'{"a":1', "truncated input at byte 6"),
+    (b'"a\x01"', "control character in string at byte 2"),
+    (b'"\\u12G4"', "bad \\u escape at byte 3"),
+    (b'"\xff"', "invalid UTF-8 in string at byte 1"),
+    (b"{1:2}", "expected a string key at byte 1"),
+    (b"@", "unexpected character at byte 0"),
+]
+for doc, want in MESSAGES:
+    for k in (1, 100000):
+        try:
+            json_reader(doc, k, 16).load()
+            got = "no error"
+        except JSONError as e:
+            got = str(e)
+        check(got == want, "message for %r split %d: %r, want %r" % (doc, k, got, want))
+check("tinyopenai._messages" not in sys.modules and "_messages" not in tinyopenai.__dict__,
+      "the message catalog stays loaded after use")
+check(say("resolve", "h.test") == "cannot resolve h.test", "say with an argument: %r" % say("resolve", "h.test"))
+check(say("a text, not a key") == "a text, not a key", "say of a plain text")
 
 too_deep = b"[" * 600 + b"]" * 600
 try:

@@ -11,6 +11,7 @@ from ._errors import (  # noqa: F401  (re-exported)
     APIStatusError,
     APITimeoutError,
     OpenAIError,
+    say,
 )
 from ._http import params_items, quote
 from ._json import JSONError, Reader, dump_iter
@@ -203,6 +204,6 @@ class OpenAI:
             vals = p.pick(rd, p.compile_paths(pick))
         except (JSONError, ValueError) as e:
             resp.close()
-            raise APIResponseValidationError("malformed JSON in response: %s" % e, resp.status, resp.headers, e)
+            raise APIResponseValidationError(say("bad_json", e), resp.status, resp.headers, e)
         resp.drain(self._drain_limit, memoryview(self._buf))
         return vals[0] if isinstance(pick, str) else tuple(vals)

@@ -3,7 +3,7 @@
 # Services subclass Resource; they hold no HTTP logic: path + parameters -> client.request.
 # List endpoints return a _cursor.Cursor (loaded by the first listing).
 
-from ._errors import OpenAIError
+from ._errors import OpenAIError, say
 from ._http import quote
 
 
@@ -21,7 +21,7 @@ class Resource:
         for part in parts:  # ids never need quoting, but a model name like ft:x:y might
             part = quote(part)
             if not part:
-                raise OpenAIError("an id in the path is empty")
+                raise OpenAIError(say("empty_id"))
             p += "/" + part
         h = kw.pop("extra_headers", None)
         h = dict(h) if h else {}
@@ -32,7 +32,7 @@ class Resource:
     def _need(self, params, *names):
         missing = [n for n in names if params.get(n) is None]
         if missing:
-            raise OpenAIError("%s: missing required argument(s): %s" % (self.path, ", ".join(missing)))
+            raise OpenAIError(say("missing", self.path, ", ".join(missing)))
 
     def _list(self, parts=(), **params):
         from ._cursor import Cursor
@@ -75,6 +75,6 @@ def _id(item_id, named, name=None):
         elif len(named) == 1:
             item_id = named.popitem()[1]
     if item_id is None or named and name is None:
-        raise OpenAIError("give the id (and only the id) of the item")
+        raise OpenAIError(say("one_id"))
     return item_id
 

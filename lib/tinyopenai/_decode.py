@@ -4,6 +4,8 @@
 
 from binascii import a2b_base64
 
+from ._errors import say
+
 
 def string_into(rd, write):
     """Pass the next string's bytes (escapes decoded) to write() piece by piece, without
@@ -33,7 +35,7 @@ def string_into(rd, write):
             rd.pos = q + 1
             return total
         elif not rd._more():
-            raise rd.error("unterminated string")
+            raise rd.error("unterm")
 
 
 def floats_into(rd, arr):
@@ -45,7 +47,7 @@ def floats_into(rd, arr):
     for _ in rd.items(0x5B):
         v = rd._scalar(rd.peek())
         if not isinstance(v, (int, float)) or isinstance(v, bool):
-            raise rd.error("expected a number")
+            raise rd.error("not_number")
         if i < n:
             arr[i] = v
         else:
@@ -100,4 +102,4 @@ class B64Decoder:
 
     def close(self):
         if self._tail:
-            raise ValueError("base64 text ends in a broken group")
+            raise ValueError(say("b64_broken"))

@@ -1,6 +1,26 @@
-# Typed errors with openai-python's names. Core module: imports nothing from the package.
+# Typed errors with openai-python's names, and their messages. Core module: imports nothing
+# from the package but _messages, the catalog of message texts, while it makes one.
 # The per-status subclasses (BadRequestError, RateLimitError, ...) live in _fail, loaded with
 # the first error answer or when a program first names one (tinyopenai.RateLimitError).
+
+import sys
+
+
+def say(key, *args):
+    """The message text for key (see _messages), with args put in. The catalog is loaded for
+    the moment and dropped again. A key it does not have (or a catalog that cannot be loaded, in
+    a heap too full) is taken as the text itself."""
+    try:
+        text = __import__("tinyopenai._messages", None, None, ("TEXT",)).TEXT.get(key, key)
+    except (ImportError, MemoryError):
+        text = key
+    sys.modules.pop("tinyopenai._messages", None)
+    pkg = sys.modules.get("tinyopenai")
+    if pkg is not None:
+        pkg.__dict__.pop("_messages", None)
+    if text is key:  # no text for it: the key, and the arguments as they are
+        return "%s %r" % (key, args) if args else key
+    return text % args if args else text
 
 
 class OpenAIError(Exception):
@@ -50,13 +70,14 @@ class APIConnectionError(APIError):
 
     `cause` keeps the low-level exception."""
 
-    def __init__(self, message="Connection error.", cause=None):
+    def __init__(self, message=None, cause=None):
+        message = message or say("conn_error")
         if cause is not None:
-            message = "%s (%s: %s)" % (message, type(cause).__name__, cause)
+            message = say("with_cause", message, type(cause).__name__, cause)
         super().__init__(message)
         self.cause = cause
 
 
 class APITimeoutError(APIConnectionError):
     def __init__(self, cause=None):
-        super().__init__("Request timed out.", cause)
+        super().__init__(say("timed_out"), cause)

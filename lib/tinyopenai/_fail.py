@@ -2,7 +2,7 @@
 # error, and how long to wait before a retry. Loaded on the first failure (and kept: its error
 # classes must stay the same objects). Core module.
 
-from ._errors import APIConnectionError, APIResponseValidationError, APIStatusError
+from ._errors import APIConnectionError, APIResponseValidationError, APIStatusError, say
 from ._json import JSONError, loads
 
 
@@ -114,7 +114,7 @@ def from_response(resp):
 def not_json(resp):
     """A 2xx answer that is an HTML page where JSON was expected."""
     body = _read(resp, 512)
-    return APIResponseValidationError("expected JSON, got an HTML page: %s" % text_of(body), resp.status, resp.headers)
+    return APIResponseValidationError(say("html_page", text_of(body)), resp.status, resp.headers)
 
 
 def retry_delay(e, attempt, max_retries):

@@ -5,7 +5,7 @@
 import socket
 import sys
 
-from ._errors import APIConnectionError, APITimeoutError
+from ._errors import APIConnectionError, APITimeoutError, say
 
 try:
     from micropython import const
@@ -100,9 +100,9 @@ class Conn:
         try:
             ai = socket.getaddrinfo(self.host, self.port, 0, socket.SOCK_STREAM)
         except OSError as e:
-            raise APIConnectionError("cannot resolve %s" % self.host, e)
+            raise APIConnectionError(say("resolve", self.host), e)
         if not ai:
-            raise APIConnectionError("cannot resolve %s" % self.host)
+            raise APIConnectionError(say("resolve", self.host))
         af, _, _, _, addr = ai[0][:5]
         s = socket.socket(af, socket.SOCK_STREAM)
         try:
@@ -118,16 +118,16 @@ class Conn:
                 pass
         except (OSError, ValueError) as e:
             s.close()
-            raise net_error(e, "cannot connect to %s:%d" % (self.host, self.port))
+            raise net_error(e, say("connect", self.host, self.port))
         if self.tls:
             if self._ctx is None:
                 s.close()
-                raise APIConnectionError("https needs a TLS context")
+                raise APIConnectionError(say("no_ctx"))
             try:
                 s = self._ctx.wrap_socket(s, server_hostname=self.host)
             except (OSError, ValueError) as e:
                 s.close()
-                raise net_error(e, "TLS handshake with %s failed" % self.host)
+                raise net_error(e, say("handshake", self.host))
         self.sock = s
         self.opened += 1
         self.pos = self.end = 0
@@ -140,7 +140,7 @@ class Conn:
         # MicroPython takes what is there with recv() in small pieces.
         s = self.sock
         if s is None:
-            raise APIConnectionError("connection already closed")
+            raise APIConnectionError(say("closed"))
         try:
             if not _MPY:
                 return s.recv_into(mv)  # pyright: ignore[reportAttributeAccessIssue]  (CPython only)
@@ -152,7 +152,7 @@ class Conn:
             return n
         except (OSError, ValueError) as e:
             self.close()
-            raise net_error(e, "connection lost while reading")
+            raise net_error(e, say("lost"))
 
     def _line(self, budget):
         # One CRLF- or LF-terminated line as bytes, without the terminator; None at EOF.
@@ -164,7 +164,7 @@ class Conn:
             out += buf[self.pos : stop]
             if len(out) > budget:
                 self.close()
-                raise APIConnectionError("response headers larger than %d bytes" % _MAX_HEADER_BYTES)
+                raise APIConnectionError(say("hdr_big", _MAX_HEADER_BYTES))
             if i >= 0:
                 self.pos = i + 1
                 return out[:-1] if out.endswith(b"\r") else out
@@ -180,7 +180,7 @@ class Conn:
         n = 0
         s = self.sock
         if s is None:
-            raise APIConnectionError("connection already closed")
+            raise APIConnectionError(say("closed"))
         for p in pieces:
             k = len(p)
             if n + k > size:
@@ -216,14 +216,14 @@ class Conn:
                 self.close()
                 if reused and not _is_timeout(e):
                     continue  # the server had closed the idle connection: once more
-                raise net_error(e, "request to %s failed" % self.host)
+                raise net_error(e, say("req_failed", self.host))
             if status_line is None:
                 self.close()
                 if reused:
                     continue
-                raise APIConnectionError("server closed the connection before answering")
+                raise APIConnectionError(say("no_answer"))
             return self._response(method, status_line)
-        raise APIConnectionError("server keeps closing the connection")
+        raise APIConnectionError(say("reclosing"))
 
     def _pieces(self, method, target, headers, body_len, body):
         # head and body through one gathering write: a small request leaves in one segment
@@ -251,7 +251,7 @@ class Conn:
         parts = status_line.split(None, 2)
         if len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or not parts[1].isdigit():
             self.close()
-            raise APIConnectionError("not an HTTP response: %r" % status_line[:80])
+            raise APIConnectionError(say("not_http", status_line[:80]))
         status = int(parts[1])
         headers = {}
         keep_all = status >= 300
@@ -260,14 +260,14 @@ class Conn:
             line = self._line(budget)
             if line is None:
                 self.close()
-                raise APIConnectionError("connection closed in the response headers")
+                raise APIConnectionError(say("hdr_cut"))
             if not line:
                 break
             budget -= len(line) + 2
             c = line.find(b":")
             if c <= 0:
                 self.close()
-                raise APIConnectionError("malformed response header %r" % line[:80])
+                raise APIConnectionError(say("bad_header", line[:80]))
             try:
                 k = str(line[:c], "utf-8").strip().lower()
                 if not keep_all and k not in _KEEP:
@@ -275,7 +275,7 @@ class Conn:
                 v = str(line[c + 1 :], "latin-1" if not _MPY else "utf-8").strip()
             except UnicodeError:
                 self.close()
-                raise APIConnectionError("malformed response header %r" % line[:80])
+                raise APIConnectionError(say("bad_header", line[:80]))
             headers[k] = headers[k] + ", " + v if k in headers else v
         if 100 <= status < 200:  # 100 Continue and friends: the real answer follows
             return self._response(method, self._line(_MAX_HEADER_BYTES) or b"")
@@ -301,7 +301,7 @@ class Response:
                 self.left = int(cl)
             except ValueError:
                 conn.close()
-                raise APIConnectionError("bad Content-Length %r" % cl)
+                raise APIConnectionError(say("bad_length", cl))
         else:
             self.left = _UNTIL_CLOSE
         conn_hdr = headers.get("connection", "").lower()
@@ -325,19 +325,19 @@ class Response:
             return 0
         c = self.conn
         if c.busy is not self:
-            raise APIConnectionError("response body abandoned (the connection was reused or closed)")
+            raise APIConnectionError(say("abandoned"))
         left = self.left
         if left == _CHUNKED:
             if not self.chunk:
                 line = c._line(1024)
                 if line is None:
                     c.close()
-                    raise APIConnectionError("connection closed in a chunked body (truncated response)")
+                    raise APIConnectionError(say("chunk_cut"))
                 try:
                     size = int(line.split(b";")[0].strip(), 16)
                 except ValueError:
                     c.close()
-                    raise APIConnectionError("bad chunk size line %r" % line[:40])
+                    raise APIConnectionError(say("chunk_size", line[:40]))
                 if not size:
                     while c._line(_MAX_HEADER_BYTES):  # trailers up to the blank line
                         pass
@@ -364,12 +364,12 @@ class Response:
                 c.close()
                 return 0
             c.close()
-            raise APIConnectionError("connection closed before the end of the body (truncated response)")
+            raise APIConnectionError(say("body_cut"))
         if left == _CHUNKED:
             self.chunk -= n
             if not self.chunk and c._line(16) != b"":
                 c.close()
-                raise APIConnectionError("chunk not followed by CRLF")
+                raise APIConnectionError(say("chunk_end"))
         elif left != _UNTIL_CLOSE:
             self.left -= n
             if not self.left:

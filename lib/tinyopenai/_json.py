@@ -1,8 +1,10 @@
-# Streaming JSON reader and writer. Core module: imports nothing from the package.
+# Streaming JSON reader and writer. Core module: imports only _errors (for message texts).
 #
 # The reader pulls bytes through one fixed buffer. It scans with find()/count() (C speed) and
 # builds Python objects only for what the caller asked for: the whole value (load) or nothing
 # (skip); _pick adds selected paths. Errors are JSONError with the absolute byte offset.
+
+from ._errors import say
 
 try:
     from micropython import const
@@ -38,7 +40,7 @@ class JSONError(ValueError):
     """Malformed or truncated JSON; `offset` is the byte position in the whole input."""
 
     def __init__(self, msg, offset):
-        super().__init__("%s at byte %d" % (msg, offset))
+        super().__init__("%s at byte %d" % (say(msg), offset))
         self.offset = offset
 
 
@@ -107,7 +109,7 @@ class Reader:
         mv = self._mv
         keep = self.end - self.pos
         if keep >= len(mv):
-            raise self.error("token longer than the %d-byte buffer" % len(mv))
+            raise self.error(say("token_long", len(mv)))
         if keep:
             mv[0:keep] = bytes(mv[self.pos : self.end])
         self.base += self.pos
@@ -146,7 +148,7 @@ class Reader:
     def _expect(self, want, what):
         c = self.peek()
         if c != want:
-            raise self.error("expected %s" % what if c >= 0 else "truncated input, expected %s" % what)
+            raise self.error(say("expected" if c >= 0 else "cut_expect", what))
         self.pos += 1
 
     def _after(self, close):
@@ -157,7 +159,7 @@ class Reader:
         if c == close:
             return False
         if c != _COMMA:
-            raise self.error("expected ',' or '%s'" % chr(close), self.pos - 1)
+            raise self.error(say("comma_or", chr(close)), self.pos - 1)
         return True
 
     def items(self, want=None):
@@ -204,7 +206,7 @@ class Reader:
                 if min(piece) < 32:
                     for k in range(i, stop):
                         if buf[k] < 32:
-                            raise self.error("control character in string", k)
+                            raise self.error("control", k)
                 if out is None:
                     if b < 0 and q >= 0:
                         self.pos = q + 1
@@ -221,7 +223,7 @@ class Reader:
                 self.pos = q + 1
                 return self._decode(out, start)
             elif not self._more():
-                raise self.error("unterminated string")
+                raise self.error("unterm")
 
     def _decode(self, raw, start):
         # start: where the string's first byte was, as a buffer index at the time (the
@@ -229,19 +231,19 @@ class Reader:
         try:
             return str(raw, "utf-8", "surrogatepass")
         except UnicodeError:
-            raise JSONError("invalid UTF-8 in string", start + self._base0)
+            raise JSONError("bad_utf8", start + self._base0)
 
     def _hex4(self, at):
         h = bytes(self.buf[at : at + 4])
         for c in h:
             if c not in _HEX:
-                raise self.error("bad \\u escape", at)
+                raise self.error("bad_u", at)
         return int(h, 16)
 
     def _escape(self):
         # At a backslash. Returns the UTF-8 bytes it stands for.
         if not self._need(2):
-            raise self.error("unterminated string")
+            raise self.error("unterm")
         p = self.pos
         c = self.buf[p + 1]
         if c != 0x75:
@@ -251,7 +253,7 @@ class Reader:
             self.pos = p + 2
             return bytes((r,))
         if not self._need(6):
-            raise self.error("unterminated string")
+            raise self.error("unterm")
         p = self.pos
         cp = self._hex4(p + 2)
         self.pos = p + 6
@@ -281,7 +283,7 @@ class Reader:
                     if self.buf[self.pos : self.pos + n] == lit:
                         self.pos += n
                         return val
-            raise self.error("unexpected character" if c >= 0 else "truncated input")
+            raise self.error("unexpected" if c >= 0 else "truncated")
         i = self.pos
         while True:
             buf = self.buf
@@ -308,7 +310,7 @@ class Reader:
         try:
             return int(t)
         except ValueError:  # CPython's digit limit for huge ints
-            raise self.error("number too long")
+            raise self.error("num_long")
 
     # --- whole values --------------------------------------------------------------------
 
@@ -340,7 +342,7 @@ class Reader:
                     self.pos += 1
                 else:
                     if len(stack) >= self.max_depth:
-                        raise self.error("nesting deeper than %d" % self.max_depth)
+                        raise self.error(say("too_deep", self.max_depth))
                     stack.append(v)
                     keys.append(self._key() if close == _RBRACE else None)
                     c = self.peek()
@@ -371,7 +373,7 @@ class Reader:
                     v = stack.pop()
                     keys.pop()
                     continue
-                raise self.error("expected ',' or a closing bracket" if c >= 0 else "truncated input")
+                raise self.error("comma_end" if c >= 0 else "truncated")
 
     # --- skipping ------------------------------------------------------------------------
 
@@ -398,7 +400,7 @@ class Reader:
                 j -= 1
             self.pos = e - ((e - 1 - j) & 1)
             if not self._more():
-                raise self.error("unterminated string")
+                raise self.error("unterm")
 
     def _skip_nested(self):
         # After an opening bracket: count brackets between strings with count().
@@ -449,7 +451,7 @@ class Reader:
                 e = self.end
             self.pos = i
             if not self._more():
-                raise self.error("truncated input")
+                raise self.error("truncated")
 
     def skip(self):
         """Pass over the next value without building it. Strings and brackets are checked;
@@ -483,7 +485,7 @@ def dump_iter(obj):
         sep = b""
         for k in obj:
             if not isinstance(k, str):
-                raise TypeError("JSON keys must be str, not %s" % type(k).__name__)
+                raise TypeError(say("key_type", type(k).__name__))
             yield sep
             sep = b","
             for p in dump_iter(k):
@@ -506,6 +508,6 @@ def dump_iter(obj):
 
         yield json.dumps(obj).encode()
     elif isinstance(obj, (bytes, bytearray)):
-        raise TypeError("bytes are not JSON; decode them or upload them as a file")
+        raise TypeError(say("json_bytes"))
     else:
-        raise TypeError("cannot send %s as JSON" % type(obj).__name__)
+        raise TypeError(say("json_type", type(obj).__name__))

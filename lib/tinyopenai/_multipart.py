@@ -1,7 +1,7 @@
 # multipart/form-data request bodies, streamed: the length is computed first, files are read in
 # small chunks from flash (a path) or any object with read()/readinto(). Core module.
 
-from ._errors import OpenAIError
+from ._errors import OpenAIError, say
 from ._http import params_items
 
 _CHUNK = 1024
@@ -18,14 +18,14 @@ def _size(src):
             size = os.stat(src)[6]
             open(src, "rb").close()
         except OSError as e:
-            raise OpenAIError("cannot read upload file %s: %s" % (src, e))
+            raise OpenAIError(say("read_fail", src, e))
         return size, src
     if hasattr(src, "read") and hasattr(src, "seek"):
         here = src.tell()
         end = src.seek(0, 2)
         src.seek(here)
         return (end if end is not None else src.tell()) - here, here
-    raise TypeError("an upload must be a path, bytes or a seekable file object")
+    raise TypeError(say("upload_src"))
 
 
 class Form:
@@ -86,7 +86,7 @@ class Form:
                             n = len(chunk)
                             buf[:n] = chunk
                         if not n:
-                            raise OpenAIError("upload source ended %d bytes early" % left)
+                            raise OpenAIError(say("src_short", left))
                         n = min(n, left)
                         yield memoryview(buf)[:n]
                         left -= n

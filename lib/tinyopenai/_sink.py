@@ -2,7 +2,7 @@
 # or a callable taking bytes. Opened before the request is sent, so a sink that cannot be
 # written fails first. Core module: imports only _errors.
 
-from ._errors import OpenAIError
+from ._errors import OpenAIError, say
 
 
 class Sink:
@@ -15,14 +15,14 @@ class Sink:
             try:
                 self._f = open(target + ".part", "wb")
             except OSError as e:
-                raise OpenAIError("cannot write to %s: %s" % (target, e))
+                raise OpenAIError(say("write_fail", target, e))
             self._write = self._f.write
         elif hasattr(target, "write"):
             self._write = target.write
         elif callable(target):
             self._write = target
         else:
-            raise TypeError("sink must be a path, a file object or a callable, not %s" % type(target).__name__)
+            raise TypeError(say("sink_type", type(target).__name__))
 
     def restart(self):
         """Before a retry: start the answer again (a path can; a file or callable that already
@@ -30,7 +30,7 @@ class Sink:
         if not self.count:
             return
         if self._path is None:
-            raise OpenAIError("cannot retry: %d bytes already went to the sink" % self.count)
+            raise OpenAIError(say("no_retry", self.count))
         if self._f is not None:
             self._f.close()
         self._f = open(self._path + ".part", "wb")

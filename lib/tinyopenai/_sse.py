@@ -3,7 +3,7 @@
 # Lines end in CRLF, LF or CR; `data:` lines join with LF; comments and unknown fields
 # are ignored; an event is dispatched at a blank line.
 
-from ._errors import APIError, APIResponseValidationError
+from ._errors import APIError, APIResponseValidationError, say
 from ._json import JSONError, Reader, loads
 from ._pick import compile_paths, pick
 
@@ -47,7 +47,7 @@ class Events:
             if e > i:
                 part = bytes(buf[i:e]) if part is None else part + buf[i:e]
                 if len(part) > self.max_event:
-                    raise JSONError("event line longer than %d bytes" % self.max_event, self.base + i)
+                    raise JSONError(say("event_long", self.max_event), self.base + i)
             self.base += e
             self.pos = self.end = 0
             k = self._rd(self.mv)
@@ -82,7 +82,7 @@ class Events:
                     data += b"\n"
                     data += value
                 if len(data) > self.max_event:
-                    raise JSONError("event larger than %d bytes" % self.max_event, self.base + self.pos)
+                    raise JSONError(say("event_big", self.max_event), self.base + self.pos)
             elif field == b"event":
                 name = str(value, "utf-8")
 
@@ -129,9 +129,7 @@ class Stream:
                 vals = pick(Reader(data), self._pick)
             except JSONError as e:
                 self.close()
-                raise APIResponseValidationError(
-                    "malformed event in stream: %s" % e, self._resp.status, self._resp.headers, e
-                )
+                raise APIResponseValidationError(say("bad_event", e), self._resp.status, self._resp.headers, e)
             err = vals.pop()
             if err is not None:
                 self._fail(err)
@@ -150,7 +148,7 @@ class Stream:
             ev = self._events.next()
         except JSONError as e:
             self.close()
-            raise APIResponseValidationError("malformed stream: %s" % e, resp.status, resp.headers, e)
+            raise APIResponseValidationError(say("bad_stream", e), resp.status, resp.headers, e)
         except APIError:
             self.close()
             raise
@@ -165,4 +163,4 @@ class Stream:
     def _fail(self, err):
         self.close()
         msg = err.get("message") if isinstance(err, dict) else str(err)
-        raise APIError(msg or "error event in stream", {"error": err}, self._resp.headers)
+        raise APIError(msg or say("error_evt"), {"error": err}, self._resp.headers)

@@ -5,6 +5,7 @@
 from array import array
 
 from ._decode import B64Decoder, data_answer, floats_into, string_into
+from ._errors import say
 
 # the vector sizes of OpenAI's embedding models (dimensions= wins)
 _DIMS = {"text-embedding-3-large": 3072, "text-embedding-3-small": 1536, "text-embedding-ada-002": 1536}
@@ -70,7 +71,7 @@ class _Into:
         del self.view  # CPython: an array with a live view cannot grow
         if self.extra:
             if len(self.extra) % 4:
-                raise ValueError("embedding bytes are not whole float32s")
+                raise ValueError(say("not_f32"))
             more = array("f")
             if hasattr(more, "frombytes"):  # CPython
                 more.frombytes(self.extra)
@@ -79,7 +80,7 @@ class _Into:
             arr.extend(more)
             return arr
         if self.n % 4:
-            raise ValueError("embedding bytes are not whole float32s")
+            raise ValueError(say("not_f32"))
         return arr if self.n == 4 * len(arr) else arr[: self.n // 4]  # fewer than expected
 
 
