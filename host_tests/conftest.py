@@ -40,6 +40,16 @@ SENTINEL = "sk-SENTINEL-5f1c9a7e3b20d4"
 os.environ["OPENAI_API_KEY"] = SENTINEL
 SEEN = []  # every subprocess output, scenario result and test report text of the session
 SENT = [0]  # requests that carried the sentinel to a replay server
+HIGH_WATER = []  # (operation, heap, live at the start, high-water above it): the big-payload tests
+
+
+def pytest_terminal_summary(terminalreporter):
+    # the big payloads' high-water marks, in every run's output (not only with -s)
+    if HIGH_WATER:
+        terminalreporter.section("live heap high-water marks (micropython, .mpy, verified TLS)")
+        for name, heap, start, n in HIGH_WATER:
+            terminalreporter.write_line("%-26s -X heapsize=%-4s %6d bytes above the %d live after making the client"
+                                        % (name, heap, n, start))
 
 
 def pytest_runtest_logreport(report):

@@ -90,7 +90,7 @@ def big(a):
             sample()
         out = {"items": n, "last": last}
     high[0] = max(high[0], _live())
-    return {"result": out, "high_water": high[0] - base}
+    return {"result": out, "high_water": high[0] - base, "start": base}
 
 
 if __name__ == "__main__":
