@@ -163,6 +163,6 @@ def test_every_request_validates_against_the_spec(rt, server, pki, run, tmp_path
 
 
 def test_path_ids_are_quoted():
-    from tinyopenai._http import quote
+    from tinyopenai._api import quote
 
     assert quote("a/b c?d#é") == "a%2Fb%20c%3Fd%23%C3%A9" and quote("file-AbC_1.x~") == "file-AbC_1.x~"

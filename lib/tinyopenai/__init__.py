@@ -13,7 +13,6 @@ from ._errors import (  # noqa: F401  (re-exported)
     OpenAIError,
     say,
 )
-from ._http import params_items, quote
 from ._json import JSONError, Reader, dump_iter
 
 __version__ = "0.1.0"
@@ -121,7 +120,7 @@ class OpenAI:
         answer, the picked value(s), consume's result, the sink's byte count, or a Stream."""
         target = self._prefix + path
         if params:
-            q = "&".join(quote(k) + "=" + quote(v) for k, v in params_items(params))
+            q = _module("_api").query(params)
             if q:
                 target += "?" + q
         hdrs = self._headers + [("Accept", "text/event-stream" if stream else "application/json")]

@@ -1,10 +1,34 @@
 # What the REST services share: a Resource (a path under base_url, its beta header, required
-# arguments checked before anything is sent).
+# arguments checked before anything is sent), and URL quoting and query strings (loaded by the
+# first call with parameters; a chat-only program never needs them).
 # Services subclass Resource; they hold no HTTP logic: path + parameters -> client.request.
 # List endpoints return a _cursor.Cursor (loaded by the first listing).
 
 from ._errors import OpenAIError, say
-from ._http import quote
+
+
+def params_items(params):
+    """(name, text) pairs of parameters for a query string or a form: None is left out, a list
+    repeats its name, booleans are true/false."""
+    for k in params:
+        v = params[k]
+        if v is None:
+            continue
+        for item in v if isinstance(v, (list, tuple)) else (v,):
+            if isinstance(item, bool):
+                item = "true" if item else "false"
+            yield k, str(item)
+
+
+def quote(s):
+    """s (made str) percent-encoded for a URL path or query: all but A-Z a-z 0-9 - . _ ~"""
+    safe = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+    return "".join(chr(c) if c in safe else "%%%02X" % c for c in str(s).encode())
+
+
+def query(params):
+    """The query string (without '?') for a dict of parameters."""
+    return "&".join(quote(k) + "=" + quote(v) for k, v in params_items(params))
 
 
 class Resource:

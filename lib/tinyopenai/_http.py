@@ -44,25 +44,6 @@ def net_error(e, what):
     return APIConnectionError(what, e)
 
 
-def params_items(params):
-    """(name, text) pairs of parameters for a query string or a form: None is left out, a list
-    repeats its name, booleans are true/false."""
-    for k in params:
-        v = params[k]
-        if v is None:
-            continue
-        for item in v if isinstance(v, (list, tuple)) else (v,):
-            if isinstance(item, bool):
-                item = "true" if item else "false"
-            yield k, str(item)
-
-
-def quote(s):
-    """s (made str) percent-encoded for a URL path or query: all but A-Z a-z 0-9 - . _ ~"""
-    safe = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
-    return "".join(chr(c) if c in safe else "%%%02X" % c for c in str(s).encode())
-
-
 class Conn:
     """One connection to one server, reused across requests while the server keeps it open."""
 
