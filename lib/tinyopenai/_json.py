@@ -44,36 +44,38 @@ class JSONError(ValueError):
         self.offset = offset
 
 
+def _digits(t, i):
+    # the index after the run of ASCII digits that starts at i
+    n = len(t)
+    while i < n and 0x30 <= t[i] <= 0x39:
+        i += 1
+    return i
+
+
 def _num_ok(t):
     # JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
     n = len(t)
     i = 1 if t[0] == _MINUS else 0
-    if i >= n:
-        return False
-    c = t[i]
-    if c == 0x30:
+    if i < n and t[i] == 0x30:
         i += 1
-    elif 0x31 <= c <= 0x39:
-        while i < n and 0x30 <= t[i] <= 0x39:
-            i += 1
     else:
-        return False
-    if i < n and t[i] == 0x2E:
-        i += 1
-        j = i
-        while i < n and 0x30 <= t[i] <= 0x39:
-            i += 1
-        if i == j:
+        j = _digits(t, i)
+        if j == i:
             return False
+        i = j
+    if i < n and t[i] == 0x2E:
+        j = _digits(t, i + 1)
+        if j == i + 1:
+            return False
+        i = j
     if i < n and t[i] in b"eE":
         i += 1
         if i < n and t[i] in b"+-":
             i += 1
-        j = i
-        while i < n and 0x30 <= t[i] <= 0x39:
-            i += 1
-        if i == j:
+        j = _digits(t, i)
+        if j == i:
             return False
+        i = j
     return i == n
 
 
