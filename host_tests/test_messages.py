@@ -4,10 +4,11 @@ a terse text. The texts themselves are checked where the errors happen (portable
 and test_faults.py, under both runtimes)."""
 import ast
 import builtins
+import shutil
 import sys
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, micropython
 from tinyopenai import _messages
 from tinyopenai._errors import APIConnectionError, say
 from tinyopenai._json import JSONError, Reader
@@ -79,3 +80,17 @@ def test_a_catalog_that_cannot_be_loaded_leaves_the_key(monkeypatch):
     with pytest.raises(JSONError) as e:
         Reader(b'"abc').load()
     assert str(e.value) == "unterm at byte 4"
+
+
+def test_a_board_without_the_catalog_under_micropython(mpy_lib, tmp_path):
+    # the library installed without _messages.mpy: the typed errors still come, with their keys
+    lib = tmp_path / "lib"
+    shutil.copytree(mpy_lib / "tinyopenai", lib / "tinyopenai", ignore=shutil.ignore_patterns("_messages.mpy"))
+    code = ("from tinyopenai._json import JSONError, Reader\n"
+            "try:\n    Reader(b'[1 2]').load()\nexcept JSONError as e:\n    print('got', e)\n")
+    script = tmp_path / "probe.py"
+    script.write_text(code)
+    rc, out = micropython(script, lib=lib)
+    assert rc == 0 and "got comma_end at byte 3" in out, out
+    rc, out = micropython(script, lib=mpy_lib)  # and with it, the sentence
+    assert rc == 0 and "got expected ',' or a closing bracket at byte 3" in out, out
