@@ -8,8 +8,9 @@ import sys
 
 def say(key, *args):
     """The message text for key (see _messages), with args put in. The catalog is loaded for
-    the moment and dropped again. A key it does not have (or a catalog that cannot be loaded, in
-    a heap too full) is taken as the text itself."""
+    the moment and dropped again. A key it does not have is a text already (a plain message);
+    when the catalog cannot be loaded (not installed, or a heap too full just then), the key
+    stands for its text, followed by the arguments."""
     try:
         text = __import__("tinyopenai._messages", None, None, ("TEXT",)).TEXT.get(key, key)
     except (ImportError, MemoryError):
