@@ -40,14 +40,24 @@ def _walk(rd, node, res, left):
     if c != 0x7B and c != 0x5B:  # neither { nor [: nothing below here to find
         rd.skip()
         return
-    for k in rd.items():
-        child = node.get(k)
+    # the walk of Reader.items, inline: no generator per level on the hot path
+    close = c + 2  # } or ]
+    rd.pos += 1
+    if rd.peek() == close:
+        rd.pos += 1
+        return
+    idx = 0
+    while True:
+        child = node.get(rd._key() if close == 0x7D else idx)
         if child is None:
             rd.skip()
         else:
             _walk(rd, child, res, left)
             if not left[0]:
                 return
+        idx += 1
+        if not rd._after(close):
+            return
 
 def _resolve(v, node, res, left):
     # Fill results for the built value v and any deeper paths under node.
