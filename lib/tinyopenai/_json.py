@@ -79,6 +79,14 @@ def _num_ok(t):
     return i == n
 
 
+def _text(raw, start):
+    # a string's UTF-8 bytes as str; start: the string's offset in the input, for an error
+    try:
+        return str(raw, "utf-8", "surrogatepass")
+    except UnicodeError:
+        raise JSONError("bad_utf8", start)
+
+
 class Reader:
     """Pull parser over `src`: bytes (parsed in place) or a callable readinto(memoryview) -> n
     (0 at end) used with the fixed bytearray `buf`."""
@@ -191,8 +199,7 @@ class Reader:
 
     def _string(self):
         # After the opening quote. Returns str.
-        start = self.pos
-        self._base0 = self.base
+        start = self.base + self.pos  # the first byte's offset in the whole input, for an error
         out = None
         while True:
             buf = self.buf
@@ -212,7 +219,7 @@ class Reader:
                 if out is None:
                     if b < 0 and q >= 0:
                         self.pos = q + 1
-                        return self._decode(piece, start)
+                        return _text(piece, start)
                     out = bytearray(piece)
                 else:
                     out += piece
@@ -223,17 +230,9 @@ class Reader:
                 out += self._escape()
             elif q >= 0:
                 self.pos = q + 1
-                return self._decode(out, start)
+                return _text(out, start)
             elif not self._more():
                 raise self.error("unterm")
-
-    def _decode(self, raw, start):
-        # start: where the string's first byte was, as a buffer index at the time (the
-        # buffer may have moved since: base grew by as much as indexes shrank)
-        try:
-            return str(raw, "utf-8", "surrogatepass")
-        except UnicodeError:
-            raise JSONError("bad_utf8", start + self._base0)
 
     def _hex4(self, at):
         h = bytes(self.buf[at : at + 4])
