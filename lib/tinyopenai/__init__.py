@@ -71,9 +71,10 @@ class OpenAI:
         # The TLS context (one ~3 KB block) and the receive buffer are made first, low in the heap,
         # so that the room _setup's code leaves when it is dropped again joins the free heap above
         # in one piece.
-        import gc
+        if sys.implementation.name == "micropython":  # (CPython does not fragment like this)
+            import gc
 
-        gc.collect()  # the garbage of the imports goes first: small objects below fill its holes
+            gc.collect()  # the garbage of the imports goes first: small objects below fill its holes
         ctx = None
         if not (base_url or "").startswith("http:"):
             try:
