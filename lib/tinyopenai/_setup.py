@@ -22,10 +22,8 @@ def init(c, ctx, api_key, base_url, organization, project, timeout, max_retries,
         raise OpenAIError("no API key: pass api_key= or set OPENAI_API_KEY")
     c.base_url = base_url or getenv("OPENAI_BASE_URL") or DEFAULT_BASE_URL
     tls, host, port, c._prefix = parse_url(c.base_url)
-    if tls:  # ctx: made by the constructor, unless base_url said http (and the environment https)
-        ctx = context(ctx or ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT), ca, insecure)
-    else:
-        ctx = None
+    # ctx: the constructor made it unless base_url was plain http (then tls is False here)
+    ctx = context(ctx, ca, insecure) if tls else None
     c.max_retries = max_retries
     h = [("Authorization", "Bearer " + api_key)]
     if organization:
