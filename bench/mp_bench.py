@@ -1,7 +1,8 @@
-# Benchmark scenarios run under MicroPython (micropython -m mp_bench NAME ARGS.json), one per
-# process, printing "RESULT <json>". Each has two sides: "ours" (tinyopenai over verified TLS
-# unless the URL is http) and "baseline", what MicroPython users write today: micropython-lib
-# requests (frozen in the Unix port) + .json().
+# Benchmark scenarios run under MicroPython, one per process, printing "RESULT <json>". bench.py
+# cuts each into a program of its own (the function, the helpers it calls, the imports and the
+# main below), so the heap being measured holds only that scenario's code. Each has two sides:
+# "ours" (tinyopenai over verified TLS unless the URL is http) and "baseline", what MicroPython
+# users write today: micropython-lib requests (frozen in the Unix port) + .json().
 import gc
 import json
 import sys
