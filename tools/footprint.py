@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Print the size of each compiled module and the RAM an app pays to import tinyopenai with chat
-and moderations and make a client (MicroPython Unix port, 64-bit: roughly twice what a 32-bit
-ESP32 pays for the same objects). Run `make mpy` first. Usage: python tools/footprint.py"""
+and moderations and make a client (MicroPython Unix port, 64-bit; `make bench` adds a 32-bit
+figure for the import). Run `make mpy` first. Usage: python tools/footprint.py"""
 import os
 import subprocess
 import sys
