@@ -146,8 +146,8 @@ def footprint():
     # what an app using chat and moderations loads (and _messages, the error texts)
     core = {"__init__.mpy", "_errors.mpy", "_fail.mpy", "_http.mpy", "_json.mpy", "_messages.mpy", "_pick.mpy",
             "_setup.mpy", "_sse.mpy", "chat.mpy", "moderations.mpy"}
-    probe = ("import gc\ngc.collect(); a = gc.mem_alloc()\nimport tinyopenai\nfrom tinyopenai import chat, moderations\n"
-             "gc.collect(); b = gc.mem_alloc()\n"
+    probe = ("import gc\ngc.collect(); a = gc.mem_alloc()\n"
+             "import tinyopenai\nfrom tinyopenai import chat, moderations\ngc.collect(); b = gc.mem_alloc()\n"
              "c = tinyopenai.OpenAI(api_key='k', base_url='http://127.0.0.1:9/v1')\nc.chat; c.moderations\n"
              "gc.collect(); print(b - a, gc.mem_alloc() - a)")
     env = dict(os.environ, MICROPYPATH=".frozen:" + os.path.join(ROOT, "build", "mpy"))
