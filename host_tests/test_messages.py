@@ -15,7 +15,7 @@ from tinyopenai._json import JSONError, Reader
 
 LIB = ROOT / "lib" / "tinyopenai"
 # calls whose first argument is a message: a catalog key (no spaces) or a plain text
-TAKES_MESSAGE = {"say", "error", "JSONError"}
+TAKES_MESSAGE = {"say", "error", "JSONError", "invalid"}
 
 
 def _firsts(node):

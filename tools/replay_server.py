@@ -373,6 +373,8 @@ class ReplayServer:
             headers[k.strip().lower()] = v.strip()
         n = int(headers.get("content-length", "0") or 0)
         body = rf.read(n) if n else b""
+        if len(body) < n:  # the client went away mid-body: as a real server, act on nothing
+            return None
         req = {"method": method, "path": target, "headers": headers, "body": body, "conn": cid}
         with self._lock:
             self.requests.append(req)

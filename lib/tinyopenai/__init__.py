@@ -7,9 +7,6 @@ import sys
 from ._errors import (  # noqa: F401  (re-exported)
     APIConnectionError,
     APIError,
-    APIResponseValidationError,
-    APIStatusError,
-    APITimeoutError,
     OpenAIError,
     say,
 )
@@ -204,6 +201,6 @@ class OpenAI:
             vals = p.pick(rd, p.compile_paths(pick))
         except (JSONError, ValueError) as e:
             resp.close()
-            raise APIResponseValidationError(say("bad_json", e), resp.status, resp.headers, e)
+            raise _module("_fail").invalid("bad_json", resp, e)
         resp.drain(self._drain_limit, memoryview(self._buf))
         return vals[0] if isinstance(pick, str) else tuple(vals)

@@ -1,7 +1,8 @@
 # Typed errors with openai-python's names, and their messages. Core module: imports nothing
 # from the package but _messages, the catalog of message texts, while it makes one.
-# The per-status subclasses (BadRequestError, RateLimitError, ...) live in _fail, loaded with
-# the first error answer or when a program first names one (tinyopenai.RateLimitError).
+# APIStatusError with its per-status subclasses (BadRequestError, RateLimitError, ...),
+# APIResponseValidationError and APITimeoutError live in _fail, loaded with the first error answer or when a program
+# first names one (tinyopenai.RateLimitError): a successful call never needs them.
 
 import sys
 
@@ -51,21 +52,6 @@ class APIError(OpenAIError):
         self.param = err.get("param")
 
 
-class APIStatusError(APIError):
-    def __init__(self, message, status_code, body=None, headers=None):
-        super().__init__(message, body, headers)
-        self.status_code = status_code
-
-
-class APIResponseValidationError(APIError):
-    """A 2xx answer whose body is not what was expected (malformed JSON, an HTML page)."""
-
-    def __init__(self, message, status_code, headers, cause=None):
-        super().__init__(message, None, headers)
-        self.status_code = status_code
-        self.cause = cause
-
-
 class APIConnectionError(APIError):
     """The request did not get a complete answer: DNS, refused, reset, TLS, truncated body.
 
@@ -77,8 +63,3 @@ class APIConnectionError(APIError):
             message = say("with_cause", message, type(cause).__name__, cause)
         super().__init__(message)
         self.cause = cause
-
-
-class APITimeoutError(APIConnectionError):
-    def __init__(self, cause=None):
-        super().__init__(say("timed_out"), cause)

@@ -1,9 +1,31 @@
-# What the client needs only when something went wrong: mapping an error answer to its typed
-# error, and how long to wait before a retry. Loaded on the first failure (and kept: its error
+# What the client needs only when something went wrong: the error classes a successful call
+# never raises, mapping an error answer to its typed error, and how long to wait before a retry.
+# Loaded on the first failure, or when a program names one of its classes (and kept: its error
 # classes must stay the same objects). Core module.
 
-from ._errors import APIConnectionError, APIResponseValidationError, APIStatusError, say
+from ._errors import APIConnectionError, APIError, say
 from ._json import JSONError, loads
+
+
+class APIStatusError(APIError):
+    def __init__(self, message, status_code, body=None, headers=None):
+        super().__init__(message, body, headers)
+        self.status_code = status_code
+
+
+class APIResponseValidationError(APIError):
+    """A 2xx answer whose body is not what was expected (malformed JSON, an HTML page)."""
+
+    def __init__(self, message, status_code, headers, cause=None):
+        super().__init__(message, None, headers)
+        self.status_code = status_code
+        self.cause = cause
+
+
+
+class APITimeoutError(APIConnectionError):
+    def __init__(self, cause=None):
+        super().__init__(say("timed_out"), cause)
 
 
 # openai-python's error per status. Kept here, off the happy path: each class costs RAM.
@@ -109,6 +131,11 @@ def from_response(resp):
     except JSONError:
         body = text_of(raw)
     return status_error(resp.status, body, resp.headers)
+
+
+def invalid(key, resp, cause):
+    """A 2xx answer whose body could not be read as the JSON expected (cause: the JSONError)."""
+    return APIResponseValidationError(say(key, cause), resp.status, resp.headers, cause)
 
 
 def not_json(resp):

@@ -5,7 +5,7 @@
 import socket
 import sys
 
-from ._errors import APIConnectionError, APITimeoutError, say
+from ._errors import APIConnectionError, say
 
 try:
     from micropython import const
@@ -40,6 +40,8 @@ def net_error(e, what):
     if isinstance(e, APIConnectionError):
         return e
     if _is_timeout(e):
+        from ._fail import APITimeoutError  # (error path: loaded only now)
+
         return APITimeoutError(e)
     return APIConnectionError(what, e)
 

@@ -3,7 +3,7 @@
 # Lines end in CRLF, LF or CR; `data:` lines join with LF; comments and unknown fields
 # are ignored; an event is dispatched at a blank line.
 
-from ._errors import APIError, APIResponseValidationError, say
+from ._errors import APIError, say
 from ._json import JSONError, Reader, loads
 from ._pick import compile_paths, pick
 
@@ -129,7 +129,8 @@ class Stream:
                 vals = pick(Reader(data), self._pick)
             except JSONError as e:
                 self.close()
-                raise APIResponseValidationError(say("bad_event", e), self._resp.status, self._resp.headers, e)
+                from ._fail import invalid  # (error path: loaded only now)
+                raise invalid("bad_event", self._resp, e)
             err = vals.pop()
             if err is not None:
                 self._fail(err)
@@ -148,7 +149,8 @@ class Stream:
             ev = self._events.next()
         except JSONError as e:
             self.close()
-            raise APIResponseValidationError(say("bad_stream", e), resp.status, resp.headers, e)
+            from ._fail import invalid  # (error path: loaded only now)
+            raise invalid("bad_stream", resp, e)
         except APIError:
             self.close()
             raise

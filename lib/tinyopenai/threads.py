@@ -2,7 +2,6 @@
 # .messages, .runs (create, list, retrieve, update, cancel, submit_tool_outputs, poll) and
 # .runs.steps. Run streams yield (event, data) pairs such as ("thread.message.delta", {...}).
 from ._api import Resource
-from ._errors import APITimeoutError
 
 TERMINAL = ("completed", "failed", "cancelled", "expired", "requires_action", "incomplete")
 
@@ -81,6 +80,8 @@ class Runs(_InThread):
             if run.get("status") in TERMINAL:
                 return run
             if waited >= timeout:
+                from ._fail import APITimeoutError
+
                 raise APITimeoutError()
             sleep(interval)
             waited += interval
