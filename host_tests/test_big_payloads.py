@@ -7,8 +7,9 @@ inputs that must fail before anything is sent.
 Measured floors on the 64-bit Unix port (make bench and BIG_HEAP=... find them again): the
 download passes at 54 KB, the image at 57 KB, the upload at 58 KB, the embedding at 59 KB and
 the listing at 61 KB, and every size tried above those. Near a floor the result can flip
-between neighbouring sizes: the upload also passed at 56 KB, and failed at 57 KB. The embedding's 3,072 float32s are a 12 KB array that needs one contiguous block: the
-client is built so that the heap above it stays in one piece (see OpenAI.__init__)."""
+between neighbouring sizes: the upload also passed at 56 KB, and failed at 57 KB. The
+embedding's 3,072 float32s are a 12 KB array that needs one contiguous block: the client is
+built so that the heap above it stays in one piece (see OpenAI.__init__)."""
 
 import base64
 import hashlib
