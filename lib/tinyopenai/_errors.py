@@ -1,8 +1,9 @@
 # Typed errors with openai-python's names, and their messages. Core module: imports nothing
 # from the package but _messages, the catalog of message texts, while it makes one.
 # APIStatusError with its per-status subclasses (BadRequestError, RateLimitError, ...),
-# APIResponseValidationError and APITimeoutError live in _fail, loaded with the first error answer or when a program
-# first names one (tinyopenai.RateLimitError): a successful call never needs them.
+# APIResponseValidationError and APITimeoutError live in _fail, loaded with the first error
+# answer or when a program first names one (tinyopenai.RateLimitError): a successful call never
+# needs them.
 
 import sys
 

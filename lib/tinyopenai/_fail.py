@@ -22,7 +22,6 @@ class APIResponseValidationError(APIError):
         self.cause = cause
 
 
-
 class APITimeoutError(APIConnectionError):
     def __init__(self, cause=None):
         super().__init__(say("timed_out"), cause)
