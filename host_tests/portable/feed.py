@@ -74,13 +74,15 @@ class FakeSock:
         mv[: len(b)] = b
         return len(b)
 
-    def sendall(self, b):
+    def write(self, b):  # MicroPython's stream write (the client's way out there), CPython's sendall
         start = len(self.sent)
         self.sent += b
         # a request head ended in what was just sent: the next response becomes readable
         if self.sent.find(b"\r\n\r\n", max(0, start - 3)) >= 0 and self.pending:
             self.data = self.data[self.i :] + self.pending.pop(0)
             self.i = 0
+
+    sendall = write
 
     def setsockopt(self, *a):
         pass

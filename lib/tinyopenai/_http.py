@@ -157,26 +157,29 @@ class Conn:
                 return None if not out else out
 
     def _write(self, pieces):
-        # Gather small pieces in the buffer; big ones go straight out.
+        # Gather small pieces in the buffer; big ones go straight out. MicroPython sends with the
+        # stream write, which every port's socket and TLS socket has and which writes it all
+        # (v1.28.0's Unix socket has no sendall); CPython's sockets have only sendall.
         buf = self.buf
         size = len(buf)
         n = 0
         s = self.sock
         if s is None:
             raise APIConnectionError(say("closed"))
+        send = s.write if _MPY else s.sendall
         for p in pieces:
             k = len(p)
             if n + k > size:
                 if n:
-                    s.sendall(self.mv[:n])
+                    send(self.mv[:n])
                     n = 0
                 if k >= size:
-                    s.sendall(p)
+                    send(p)
                     continue
             buf[n : n + k] = p
             n += k
         if n:
-            s.sendall(self.mv[:n])
+            send(self.mv[:n])
 
     # --- one exchange --------------------------------------------------------------------
 
