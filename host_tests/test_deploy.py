@@ -10,15 +10,38 @@ import sys
 import time
 
 import pytest
-from conftest import MICROPYTHON, ROOT, SEEN, SENT, SENTINEL
+from conftest import ROOT, SEEN, SENT, SENTINEL, interpreter
 
 sys.path.insert(0, str(ROOT / "tools"))
 import flash  # noqa: E402
 import run_device  # noqa: E402
+import twin  # noqa: E402
 
 MPREMOTE = str(ROOT / ".venv" / "bin" / "mpremote")
 pytestmark = [pytest.mark.timeout(300),
               pytest.mark.skipif(shutil.which("socat") is None, reason="socat is needed (make test installs it)")]
+
+
+def power_on(dev, tty, runtime="micropython"):
+    """Start a 'board': a MicroPython runtime in dev behind the PTY tty. The ROMFS twin's
+    partition is the file dev/../romfs.partition. Returns the socat process."""
+    exe = "%s -X heapsize=112k" % interpreter(runtime)
+    env = twin.environment(runtime, ["lib"], dev.parent / "romfs.partition")
+    if tty.exists():
+        tty.unlink()
+    p = subprocess.Popen(["socat", "PTY,link=%s,raw,echo=0" % tty,
+                          "EXEC:%s,pty,raw,echo=0,stderr,setsid,ctty" % exe],
+                         cwd=str(dev), env=env, start_new_session=True)
+    for _ in range(100):
+        if tty.exists():
+            break
+        time.sleep(0.05)
+    return p
+
+
+def power_off(p):
+    os.killpg(p.pid, signal.SIGTERM)
+    p.wait(10)
 
 
 @pytest.fixture
@@ -27,18 +50,9 @@ def board(tmp_path):
     dev = tmp_path / "board"
     dev.mkdir()
     tty = tmp_path / "tty"
-    exe = "%s -X heapsize=112k" % MICROPYTHON
-    env = dict(os.environ, MICROPYPATH=".frozen:lib")
-    p = subprocess.Popen(["socat", "PTY,link=%s,raw,echo=0" % tty,
-                          "EXEC:%s,pty,raw,echo=0,stderr,setsid,ctty" % exe],
-                         cwd=str(dev), env=env, start_new_session=True)
-    for _ in range(100):
-        if tty.exists():
-            break
-        time.sleep(0.05)
+    p = power_on(dev, tty)
     yield dev, str(tty)
-    os.killpg(p.pid, signal.SIGTERM)
-    p.wait(10)
+    power_off(p)
 
 
 def mpremote(tty, *args, timeout=120):
@@ -73,6 +87,38 @@ def test_deploy_then_run_main_through_mpremote(board, tmp_path):
                             "--config", str(cfg_path)], capture_output=True, text=True, timeout=180)
         assert p.returncode == 0 and "Up to date: ./lib/tinyopenai/_json.mpy" in p.stdout, p.stdout + p.stderr
     finally:
+        srv.stop()
+        SENT[0] += sum(1 for r in srv.requests if r["headers"].get("authorization") == "Bearer " + SENTINEL)
+
+
+def test_deploy_lib_as_romfs_then_run_main_from_it(tmp_path):
+    # The ROMFS twin as a board with a 256 KiB romfs partition, erased (0xFF) as new flash reads:
+    # deploy --romfs writes lib/ into it with mpremote romfs deploy and copies the rest; after a
+    # power cycle the library is imported from /rom/lib and the app runs.
+    dev = tmp_path / "board"
+    dev.mkdir()
+    tty = tmp_path / "tty"
+    (tmp_path / "romfs.partition").write_bytes(b"\xff" * (256 * 1024))
+    srv, pki = run_device.replay_server(str(tmp_path / "ca"))
+    p = power_on(dev, tty, "twin-romfs")
+    try:
+        cfg = run_device.config(srv.url, SENTINEL, "certs/test_ca.der", cycles=1, interval_s=0.1)
+        cfg_path = tmp_path / "config.json"
+        cfg_path.write_text(json.dumps(cfg))
+        d = subprocess.run([sys.executable, str(ROOT / "tools" / "deploy.py"), "--port", str(tty), "--resume",
+                            "--romfs", "--config", str(cfg_path), "--extra", pki.ca_der], capture_output=True,
+                           text=True, timeout=180)
+        assert d.returncode == 0 and "ROMFS image deployed" in d.stdout, d.stdout + d.stderr
+        assert not (dev / "lib").exists() and (dev / "main.py").is_file() and (dev / "certs" / "test_ca.der").is_file()
+        power_off(p)
+        p = power_on(dev, tty, "twin-romfs")
+        rc, out = mpremote(str(tty), "exec", "import tinyopenai, board\nprint('from', tinyopenai.__file__, "
+                           "board.__file__)\nimport boot\nexec(open('main.py').read(), {'__name__': '__main__'})")
+        assert rc == 0, out
+        assert "from /rom/lib/tinyopenai/__init__.mpy /rom/lib/board.mpy" in out, out
+        assert "reading #1:" in out and "judgement (#1..#1): Readings look steady" in out, out
+    finally:
+        power_off(p)
         srv.stop()
         SENT[0] += sum(1 for r in srv.requests if r["headers"].get("authorization") == "Bearer " + SENTINEL)
 
@@ -134,20 +180,29 @@ def test_esptool_offline_commands(tmp_path):
     assert merged[0x1000:0x1000 + 1024] == app.read_bytes() and set(merged[:0x1000]) == {0xFF}
 
 
-def test_firmware_manifest_names_real_files():
-    seen = []
+@pytest.mark.parametrize("port", ["esp32", "twin"])
+def test_board_and_twin_freeze_the_same_files_from_one_manifest(port, tmp_path):
+    # firmware/manifest.py through MicroPython's own manifest runner (from the twin's source): an
+    # ESP32 build (its board manifest stubbed, as ESP-IDF is not here) and the twin's frozen
+    # build must freeze exactly lib/'s modules, at -O3; the twin adds the Unix port's own modules.
+    src = twin.SRC
+    sys.path.insert(0, os.path.join(src, "tools"))
+    import manifestfile  # pyright: ignore[reportMissingImports]  (the twin's source, see tools/twin.py)
 
-    def include(path):
-        seen.append(("include", path))
-
-    def package(name, base_path, opt):
-        assert (ROOT / "firmware" / base_path / name / "__init__.py").is_file() and opt == 3
-        seen.append(("package", name))
-
-    def module(name, base_path, opt):
-        assert (ROOT / "firmware" / base_path / name).is_file() and opt == 3
-        seen.append(("module", name))
-
-    exec((ROOT / "firmware" / "manifest.py").read_text(), {"include": include, "package": package, "module": module})
-    assert ("include", "$(PORT_DIR)/boards/manifest.py") in seen and ("package", "tinyopenai") in seen
-    assert {m for k, m in seen if k == "module"} == {"board.py", "devconfig.py", "readingq.py"}
+    if port == "esp32":
+        port_dir = tmp_path / "ports" / "esp32"
+        (port_dir / "boards").mkdir(parents=True)
+        (port_dir / "boards" / "manifest.py").write_text("# the board's own frozen modules\n")
+        top = ROOT / "firmware" / "manifest.py"
+    else:
+        port_dir = os.path.join(src, "ports", "unix")
+        top = ROOT / "firmware" / "twin" / "frozen.py"
+    m = manifestfile.ManifestFile(manifestfile.MODE_FREEZE, {
+        "MPY_DIR": src, "PORT_DIR": str(port_dir), "BOARD_DIR": str(port_dir),
+        "MPY_LIB_DIR": os.path.join(src, "lib", "micropython-lib")})
+    m.execute(str(top))
+    lib = ROOT / "lib"
+    ours = {f.target_path: f.opt for f in m.files() if os.path.realpath(f.full_path).startswith(str(lib) + os.sep)}
+    assert ours == {str(p.relative_to(lib)): 3 for p in lib.rglob("*.py")}
+    others = {f.target_path for f in m.files()} - set(ours)
+    assert others == set() if port == "esp32" else {"requests/__init__.py", "asyncio/core.py"} <= others

@@ -1,5 +1,5 @@
-"""The device app on the MicroPython Unix port: make run, config errors, and the queue surviving
-SIGKILL at random points while the API comes and goes."""
+"""The device app on the MicroPython Unix port and the 32-bit twin: make run, config errors, and the
+queue surviving SIGKILL at random points while the API comes and goes."""
 import json
 import os
 import random
@@ -10,17 +10,20 @@ import sys
 import time
 
 import pytest
-from conftest import ROOT, SEEN, SENT, SENTINEL
+from conftest import MP_RUNTIMES, ROOT, SEEN, SENT, SENTINEL
 
 sys.path.insert(0, str(ROOT / "tools"))
 import run_device  # noqa: E402
 
 pytestmark = pytest.mark.timeout(600)
+# the app on the 64-bit port and on the twin as a board with the library frozen into its firmware
+DEVICES = ["micropython", "twin-frozen"]
 
 
-def test_make_run_shows_the_device_console():
-    p = subprocess.run([sys.executable, str(ROOT / "tools" / "run_device.py"), "--cycles", "2", "--interval", "0.2"],
-                       capture_output=True, text=True, timeout=180)
+@pytest.mark.parametrize("mp", MP_RUNTIMES)
+def test_make_run_shows_the_device_console(mp):
+    p = subprocess.run([sys.executable, str(ROOT / "tools" / "run_device.py"), "--cycles", "2", "--interval", "0.2",
+                        "--runtime", mp], capture_output=True, text=True, timeout=180)
     out = p.stdout
     SEEN.append(out + p.stderr)
     assert p.returncode == 0, out + p.stderr
@@ -31,8 +34,9 @@ def test_make_run_shows_the_device_console():
     assert "sk-local-replay" not in out + p.stderr  # the key is never printed
 
 
-def _start(dev):
-    return run_device.start(str(dev), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+def _start(dev, mp="micropython"):
+    return run_device.start(str(dev), runtime=mp, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            errors="replace")
 
 
 def _output(p, timeout=None):
@@ -41,11 +45,11 @@ def _output(p, timeout=None):
     return out
 
 
-def _run_with_config(tmp_path, text):
+def _run_with_config(tmp_path, text, mp):
     dev = tmp_path / "dev"
-    run_device.make_device(str(dev), {})
+    run_device.make_device(str(dev), {}, runtime=mp)
     (dev / "config.json").write_text(text) if text is not None else (dev / "config.json").unlink()
-    p = _start(dev)
+    p = _start(dev, mp)
     out = _output(p, 60)
     assert p.returncode == 0, out
     assert "Traceback" not in out, out
@@ -65,7 +69,8 @@ def _good():
     ("empty_key", "openai.api_key is empty"),
     ("bad_type", "wifi[0].password must be str, not (hidden)"),
 ])
-def test_config_errors(tmp_path, case, want):
+@pytest.mark.parametrize("mp", DEVICES)
+def test_config_errors(mp, tmp_path, case, want):
     cfg = _good()
     text = json.dumps(cfg)
     if case == "missing":
@@ -82,7 +87,7 @@ def test_config_errors(tmp_path, case, want):
         cfg["wifi"][0]["password"] = 12345678
     if case not in ("missing", "invalid"):
         text = json.dumps(cfg)
-    out = _run_with_config(tmp_path, text)
+    out = _run_with_config(tmp_path, text, mp)
     assert "boot: config error: " + want in out and "main: config error: " + want in out, out
     assert "12345678" not in out
 
@@ -93,7 +98,8 @@ def _queue_state(path):
     return set(q.unsent)
 
 
-def test_queue_survives_sigkill_while_the_api_flips(tmp_path):
+@pytest.mark.parametrize("mp", DEVICES)
+def test_queue_survives_sigkill_while_the_api_flips(mp, tmp_path):
     sys.path.insert(0, str(ROOT / "lib"))
     rnd = random.Random(20261123)
     srv, pki = run_device.replay_server(str(tmp_path / "ca"))
@@ -102,7 +108,7 @@ def test_queue_survives_sigkill_while_the_api_flips(tmp_path):
     cfg = run_device.config(srv.url, SENTINEL, "certs/test_ca.der", interval_s=0.05, cycles=0, batch=4)
     cfg["openai"].update(max_retries=0, timeout_s=3)
     cfg["queue"]["max_bytes"] = bound
-    run_device.make_device(str(dev), cfg, extra_files=[pki.ca_der])
+    run_device.make_device(str(dev), cfg, extra_files=[pki.ca_der], runtime=mp)
     os.replace(dev / "test_ca.der", dev / "certs" / "test_ca.der")
     taken = set()
     sizes = []
@@ -110,7 +116,7 @@ def test_queue_survives_sigkill_while_the_api_flips(tmp_path):
     try:
         for _ in range(20):
             srv.down = rnd.random() < 0.4
-            p = _start(dev)
+            p = _start(dev, mp)
             deadline = time.time() + rnd.uniform(0.3, 2.5)
             while time.time() < deadline:
                 time.sleep(0.05)
@@ -126,7 +132,7 @@ def test_queue_survives_sigkill_while_the_api_flips(tmp_path):
         srv.down = False
         cfg["app"].update(cycles=2, batch=100)
         (dev / "config.json").write_text(json.dumps(cfg))
-        p = _start(dev)
+        p = _start(dev, mp)
         out = _output(p, 120)
         assert p.returncode == 0, out
         taken |= {int(n) for n in re.findall(r"reading #(\d+):", out)}

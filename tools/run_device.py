@@ -3,8 +3,13 @@
 device file system laid out as on a board (/lib compiled with mpy-cross, /certs, config.json),
 against the local replay server over HTTPS with its own test CA. No board and no API key.
 
-  python tools/run_device.py [--cycles 3] [--interval 1] [--heap 112k] [--keep DIR]
+  python tools/run_device.py [--cycles 3] [--interval 1] [--heap 112k] [--keep DIR] [--runtime RT]
   LIVE=1 OPENAI_API_KEY=... python tools/run_device.py    the real API with the bundled roots
+
+--runtime (make run MP=...): micropython (the 64-bit port, default), or the 32-bit device twin
+of make twin: twin (lib/ as .mpy files), twin-frozen (lib/ frozen into the interpreter, so the
+device file system has no lib/, as after flashing such firmware) or twin-romfs (lib/ in a ROMFS
+partition).
 
 The key is written only into the temporary config.json (mode 600, deleted afterwards) and is
 never printed.
@@ -20,7 +25,9 @@ import tempfile
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 
-MICROPYTHON = os.path.join(ROOT, ".venv", "bin", "micropython")
+import twin  # noqa: E402
+from deploy import romfs_image  # noqa: E402
+
 START = ("exec(open('boot.py').read(), {'__name__': '__main__'})\n"
          "exec(open('main.py').read(), {'__name__': '__main__'})\n")
 
@@ -36,14 +43,19 @@ def config(base_url, api_key, ca=None, **app):
     return cfg
 
 
-def make_device(dest, cfg, mpy_dir=None, extra_files=()):
-    """Lay out a device file system in dest: boot.py, main.py, lib/ (.mpy), certs/, config.json."""
+def make_device(dest, cfg, mpy_dir=None, extra_files=(), runtime="micropython"):
+    """Lay out a device file system in dest: boot.py, main.py, lib/ (.mpy), certs/, config.json.
+    The frozen twin has the library in its firmware and gets no lib/; the ROMFS twin gets its
+    partition (romfs.img, the library's image) instead."""
     mpy_dir = mpy_dir or os.path.join(ROOT, "build", "mpy")
     os.makedirs(dest, exist_ok=True)
     for name in ("boot.py", "main.py"):
         shutil.copy(os.path.join(ROOT, name), dest)
-    shutil.copytree(mpy_dir, os.path.join(dest, "lib"), dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns(".stamp"))
+    if runtime == "twin-romfs":
+        romfs_image(os.path.join(dest, "romfs.img"), mpy_dir)
+    elif runtime != "twin-frozen":
+        shutil.copytree(mpy_dir, os.path.join(dest, "lib"), dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns(".stamp"))
     shutil.copytree(os.path.join(ROOT, "certs"), os.path.join(dest, "certs"), dirs_exist_ok=True)
     for src in extra_files:
         shutil.copy(src, dest)
@@ -54,11 +66,12 @@ def make_device(dest, cfg, mpy_dir=None, extra_files=()):
     return dest
 
 
-def start(dest, heap="112k", **popen):
-    """Start boot.py then main.py in dest under micropython; returns the Popen."""
-    env = dict(os.environ, MICROPYPATH=".frozen:lib")
+def start(dest, heap="112k", runtime="micropython", **popen):
+    """Start boot.py then main.py in dest under a MicroPython runtime; returns the Popen."""
+    env = twin.environment(runtime, ["lib"], os.path.join(dest, "romfs.img"))
     env.pop("OPENAI_API_KEY", None)  # the device reads its key from config.json only
-    return subprocess.Popen([MICROPYTHON, "-X", "heapsize=" + heap, "-c", START], cwd=dest, env=env, **popen)
+    return subprocess.Popen([twin.INTERPRETERS[runtime], "-X", "heapsize=" + heap, "-c", START], cwd=dest, env=env,
+                            **popen)
 
 
 def replay_server(certdir):
@@ -78,6 +91,8 @@ def main(argv):
     ap.add_argument("--interval", type=float, default=1)
     ap.add_argument("--heap", default="112k")
     ap.add_argument("--keep", help="use (and keep) this directory as the device file system")
+    ap.add_argument("--runtime", default="micropython", choices=sorted(twin.INTERPRETERS),
+                    help="the interpreter (make run MP=twin-frozen runs the 32-bit twin with lib/ frozen)")
     a = ap.parse_args(argv)
     live = os.environ.get("LIVE") == "1"
     work = a.keep or tempfile.mkdtemp(prefix="tinyopenai-device-")
@@ -95,10 +110,11 @@ def main(argv):
             cfg = config(srv.url, "sk-local-replay-no-real-key", "certs/test_ca.der", cycles=a.cycles,
                          interval_s=a.interval)
             print("== replay server at %s (HTTPS, test CA); device heap %s ==" % (srv.url, a.heap))
-        make_device(work, cfg, extra_files=[] if live else [pki.ca_der])
+        print("== %s: %s ==" % (a.runtime, os.path.relpath(twin.INTERPRETERS[a.runtime], ROOT)))
+        make_device(work, cfg, extra_files=[] if live else [pki.ca_der], runtime=a.runtime)
         if not live:
             shutil.move(os.path.join(work, "test_ca.der"), os.path.join(work, "certs", "test_ca.der"))
-        p = start(work, a.heap)
+        p = start(work, a.heap, a.runtime)
         rc = p.wait(timeout=120 + a.cycles * (a.interval + 30))
         if srv is not None:
             print("== server: %d requests, %d TLS handshake(s) ==" % (len(srv.requests), srv.handshakes))

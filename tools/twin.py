@@ -4,7 +4,7 @@
 
   python tools/twin.py source                     unpack (or clone) the source, build mpy-cross
   python tools/twin.py build plain|frozen|romfs   one interpreter: build/twin/<variant>/micropython
-  python tools/twin.py image OUT.img              lib/ (.mpy from build/mpy) as a ROMFS image
+  python tools/twin.py image OUT.romfs            lib/ (.mpy from build/mpy) as a ROMFS image
 
 Variants (all from firmware/twin, the same C configuration):
   plain   the library is loaded from .mpy files, as after `make deploy`
@@ -27,9 +27,30 @@ SRC = os.path.join(TWIN, "src")
 TARBALL = os.path.join(ROOT, "..", "shared", "micropython", "micropython-1.28.0.tar.xz")
 REPO = "https://github.com/micropython/micropython"
 TAG = "v1.28.0"
+COMMIT = "2b0015629f67fd186f980079b2e696ad0bc7343c"  # what TAG names
 SUBMODULES = ("lib/mbedtls", "lib/micropython-lib", "lib/oofatfs")
 VARIANT_DIR = os.path.join(ROOT, "firmware", "twin")
 MAKE_ARGS = ["CROSS_COMPILE=i686-linux-gnu-", "MICROPY_PY_FFI=0", "MICROPY_PY_BTREE=0", "VARIANT_DIR=" + VARIANT_DIR]
+
+# Every MicroPython interpreter the tests, make run and make bench use, by runtime name: the
+# 64-bit 1.29 preview Unix port from PyPI, and the twin's three builds.
+INTERPRETERS = {
+    "micropython": os.path.join(ROOT, ".venv", "bin", "micropython"),
+    "twin": os.path.join(TWIN, "plain", "micropython"),
+    "twin-frozen": os.path.join(TWIN, "frozen", "micropython"),
+    "twin-romfs": os.path.join(TWIN, "romfs", "micropython"),
+}
+
+
+def environment(runtime, path, romfs=None):
+    """The environment to run `runtime` with: `path` (a list of directories) as its sys.path after
+    .frozen; the ROMFS twin mounts the image file `romfs` and looks in /rom/lib first."""
+    env = dict(os.environ, MICROPYPATH=":".join([".frozen"] + [str(p) for p in path]))
+    if runtime == "twin-romfs":
+        env["MICROPYPATH"] = "/rom/lib:" + env["MICROPYPATH"]
+        env["MICROPY_ROMFS"] = str(romfs or os.path.join(TWIN, "lib.romfs"))
+    return env
+
 
 # main.c defines the stock (empty) ROMFS; the romfs variant brings its own, so main.c's is
 # compiled only where TWIN_ROMFS is not set.
@@ -75,7 +96,9 @@ def build(variant):
     elif variant != "plain":
         sys.exit("twin: unknown variant %r (plain, frozen, romfs)" % variant)
     print("twin: building the %s interpreter into %s" % (variant, os.path.relpath(out, ROOT)))
-    subprocess.run(["make", "-s", "-C", os.path.join(SRC, "ports", "unix"), jobs()] + args, check=True)
+    # the version the build reports: the release's, not `git describe` of the checkout around build/
+    env = dict(os.environ, MICROPY_GIT_TAG=TAG, MICROPY_GIT_HASH=COMMIT[:10])
+    subprocess.run(["make", "-s", "-C", os.path.join(SRC, "ports", "unix"), jobs()] + args, check=True, env=env)
     exe = os.path.join(out, "micropython")
     ver = subprocess.run([exe, "-c", "import sys; print(sys.version, sys.maxsize)"], capture_output=True, text=True)
     if ver.returncode or not ver.stdout.strip().endswith(str(2**31 - 1)):
@@ -84,26 +107,16 @@ def build(variant):
     os.utime(exe)  # make's timestamp, also when nothing had to be relinked
 
 
-def image(out, mpy_dir=None):
-    """A ROMFS image of lib/ as a board gets it: /rom/lib/tinyopenai/*.mpy and the device
-    modules, from mpy_dir (compiled by deploy.compile_lib). /rom/lib is on sys.path."""
-    mpy_dir = mpy_dir or os.path.join(ROOT, "build", "mpy")
-    stage = out + ".tree"
-    shutil.rmtree(stage, ignore_errors=True)
-    shutil.copytree(mpy_dir, os.path.join(stage, "lib"), ignore=shutil.ignore_patterns(".stamp", "*.json"))
-    mpremote = os.path.join(ROOT, ".venv", "bin", "mpremote")
-    subprocess.run([mpremote, "romfs", "--no-mpy", "-o", out, "build", stage], check=True, stdout=subprocess.DEVNULL)
-    shutil.rmtree(stage)
-    print("twin: ROMFS image %s, %d bytes" % (out, os.path.getsize(out)))
-
-
 def main(argv):
     if argv[:1] == ["source"]:
         source()
     elif argv[:1] == ["build"] and len(argv) == 2:
         build(argv[1])
     elif argv[:1] == ["image"] and len(argv) == 2:
-        image(argv[1])
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from deploy import romfs_image
+
+        romfs_image(argv[1])
     else:
         print(__doc__)
         return 2
