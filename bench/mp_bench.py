@@ -2,7 +2,8 @@
 # cuts each into a program of its own (the function, the helpers it calls, the imports and the
 # main below), so the heap being measured holds only that scenario's code. Each has two sides:
 # "ours" (tinyopenai over verified TLS unless the URL is http) and "baseline", what MicroPython
-# users write today: micropython-lib requests (frozen in the Unix port) + .json().
+# users write today: micropython-lib requests (frozen in the interpreter, as on a stock board) +
+# .json().
 import gc
 import json
 import sys
@@ -27,6 +28,37 @@ def _post(a, body):
     import requests
 
     return requests.post(a["url"] + "/chat/completions", json=body, headers={"Authorization": "Bearer sk-bench"})
+
+
+def empty_ours(a):
+    # the interpreter's own floor: what a program that does nothing needs (the same on both sides)
+    return 1
+
+
+def empty_baseline(a):
+    return 1
+
+
+def where_heap_goes(a):
+    # live heap (after a collection) at each step of a chat call with pick, in a roomy heap
+    out = []
+    gc.collect()
+    start = gc.mem_alloc()
+    import tinyopenai
+
+    gc.collect()
+    out.append(("import tinyopenai", gc.mem_alloc() - start))
+    from tinyopenai import chat, moderations  # noqa: F401
+
+    gc.collect()
+    out.append(("+ chat, moderations", gc.mem_alloc() - start))
+    c = tinyopenai.OpenAI(api_key="sk-bench", base_url=a["url"], ca=a.get("ca"), max_retries=0, timeout=60)
+    gc.collect()
+    out.append(("+ the client (TLS context, receive buffer, HTTP code)", gc.mem_alloc() - start))
+    c.chat.completions.create(model="m", messages=[], pick="choices.0.message.content")
+    gc.collect()
+    out.append(("+ after one chat call with pick", gc.mem_alloc() - start))
+    return out
 
 
 def chat_ours(a):
@@ -170,4 +202,5 @@ if __name__ == "__main__":
         res = {"ok": globals()[sys.argv[1]](args)}
     except Exception as e:  # MemoryError above all: the heap was too small
         res = {"error": "%s: %s" % (type(e).__name__, e)}
+        sys.print_exception(e)  # where it ran out (names only: -O3 code has no line numbers)
     print("RESULT " + json.dumps(res))

@@ -62,7 +62,7 @@ class OpenAI:
         dangerously_skip_tls_verify=False,
         default_headers=None,
         sleep=None,
-        buffer_size=1024,
+        buffer_size=512,
         drain_limit=65536,
     ):
         # The TLS context (one ~3 KB block) and the receive buffer are made first, low in the heap,

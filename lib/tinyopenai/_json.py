@@ -22,17 +22,22 @@ _LBRACK = const(0x5B)
 _RBRACK = const(0x5D)
 _MINUS = const(0x2D)
 
-_ESC = {0x22: 0x22, 0x5C: 0x5C, 0x2F: 0x2F, 0x62: 8, 0x66: 12, 0x6E: 10, 0x72: 13, 0x74: 9}
+# what follows a backslash, and the byte it stands for (two constants: frozen, they stay in flash,
+# where a dict would be built in RAM at import)
+_ESC_IN = b'"\\/bfnrt'
+_ESC_OUT = b'"\\/\x08\x0c\n\r\t'
 _HEX = b"0123456789abcdefABCDEF"
 _NUMCH = b"0123456789+-.eE"
 _BRACKETS = (b"[", b"]", b"{", b"}")
+# the literals and their values; a float's is the text float() takes (a constant tuple, no
+# float objects made at import)
 _LITERALS = (
     (b"true", True),
     (b"false", False),
     (b"null", None),
-    (b"NaN", float("nan")),
-    (b"Infinity", float("inf")),
-    (b"-Infinity", float("-inf")),
+    (b"NaN", "nan"),
+    (b"Infinity", "inf"),
+    (b"-Infinity", "-inf"),
 )
 
 
@@ -248,11 +253,11 @@ class Reader:
         p = self.pos
         c = self.buf[p + 1]
         if c != 0x75:
-            r = _ESC.get(c)
-            if r is None:
+            k = _ESC_IN.find(self.buf[p + 1 : p + 2])
+            if k < 0:
                 raise self.error("bad escape", p)
             self.pos = p + 2
-            return bytes((r,))
+            return _ESC_OUT[k : k + 1]
         if not self._need(6):
             raise self.error("unterm")
         p = self.pos
@@ -283,7 +288,7 @@ class Reader:
                     self._need(n)
                     if self.buf[self.pos : self.pos + n] == lit:
                         self.pos += n
-                        return val
+                        return float(val) if isinstance(val, str) else val
             raise self.error("unexpected" if c >= 0 else "truncated")
         i = self.pos
         while True:
