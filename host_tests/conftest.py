@@ -101,7 +101,7 @@ def mpy_lib(tmp_path_factory):
     return lib
 
 
-def _count_sentinel(srv):
+def count_sentinel(srv):
     SENT[0] += sum(1 for r in srv.requests if r["headers"].get("authorization") == "Bearer " + SENTINEL)
 
 
@@ -110,7 +110,7 @@ def server(pki):
     srv = ReplayServer(tls_context=pki.server_context()).start()
     yield srv
     srv.stop()
-    _count_sentinel(srv)
+    count_sentinel(srv)
 
 
 @pytest.fixture
@@ -118,7 +118,7 @@ def plain_server():
     srv = ReplayServer().start()
     yield srv
     srv.stop()
-    _count_sentinel(srv)
+    count_sentinel(srv)
 
 
 def micropython(script, argv=(), heap="2m", lib=None, timeout=300, runtime="micropython", cwd=ROOT):
@@ -136,26 +136,32 @@ def micropython(script, argv=(), heap="2m", lib=None, timeout=300, runtime="micr
     return p.returncode, out
 
 
+def run_scenario(mpy_lib, runtime, name, args, heap="2m", module="scenarios"):
+    """A portable scenario's result dict: in this process under CPython, else in a MicroPython
+    subprocess of that runtime with the session's .mpy files."""
+    if runtime == "cpython":
+        import scenarios
+
+        text = json.dumps(scenarios.run(name, args))
+        SEEN.append(text)
+        return json.loads(text)
+    # arguments go through a file: with -m, the Unix port dies ("FATAL: uncaught NLR") on any
+    # command-line argument longer than about 255 bytes
+    path = mpy_lib / ("args-%s.json" % runtime)
+    path.write_text(json.dumps(args))
+    rc, out = micropython("-m " + module, [name, str(path)], heap=heap, lib=mpy_lib, runtime=runtime)
+    for line in out.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[7:])
+    raise AssertionError("%s scenario %s failed (rc=%s):\n%s" % (runtime, name, rc, out[-3000:]))
+
+
 @pytest.fixture
 def run(mpy_lib):
     """run(runtime, scenario, args, heap=...) -> the scenario's result dict."""
 
     def _run(runtime, name, args, heap="2m", module="scenarios"):
-        if runtime == "cpython":
-            import scenarios
-
-            text = json.dumps(scenarios.run(name, args))
-            SEEN.append(text)
-            return json.loads(text)
-        # arguments go through a file: with -m, the Unix port dies ("FATAL: uncaught NLR") on
-        # any command-line argument longer than about 255 bytes
-        (mpy_lib / "args.json").write_text(json.dumps(args))
-        rc, out = micropython("-m " + module, [name, str(mpy_lib / "args.json")], heap=heap, lib=mpy_lib,
-                              runtime=runtime)
-        for line in out.splitlines():
-            if line.startswith("RESULT "):
-                return json.loads(line[7:])
-        raise AssertionError("%s scenario %s failed (rc=%s):\n%s" % (runtime, name, rc, out[-3000:]))
+        return run_scenario(mpy_lib, runtime, name, args, heap, module)
 
     return _run
 

@@ -59,7 +59,7 @@ MESSAGES = {
     "truncated chunked body": ("connection closed in a chunked body (truncated response)",),
     "stall before answering": ("Request timed out. (",),
     "stall in the body": ("Request timed out. (",),
-    "oversized headers": ("response headers larger than 16384 bytes",),
+    "oversized headers": ("response headers larger than 8192 bytes",),
     "invalid JSON with 200": ("malformed JSON in response: truncated input, expected a string key at byte 26",),
 }
 

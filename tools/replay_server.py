@@ -439,8 +439,11 @@ class ReplayServer:
                 return False
         if f.get("close_before_status"):
             return False
-        head, pieces = self._wire(it)
-        data = head + b"".join(pieces)
+        if "raw" in f:  # a hostile or broken answer: these bytes, as they are
+            data = f["raw"]
+        else:
+            head, pieces = self._wire(it)
+            data = head + b"".join(pieces)
         if "reset_after" in f:
             s.sendall(data[:f["reset_after"]])
             time.sleep(0.05)
@@ -448,7 +451,10 @@ class ReplayServer:
             return False
         if "drip" in f:
             n, delay = f["drip"]
-            for i in range(0, len(data), n):
+            start = f.get("drip_from", 0)  # bytes sent at once before the drip starts
+            if start:
+                s.sendall(data[:start])
+            for i in range(start, len(data), n):
                 s.sendall(data[i:i + n])
                 time.sleep(delay)
         elif "stall_after" in f:

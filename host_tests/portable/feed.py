@@ -84,6 +84,9 @@ class FakeSock:
 
     sendall = write
 
+    def settimeout(self, t):
+        self.timeout = t
+
     def setsockopt(self, *a):
         pass
 

@@ -159,6 +159,46 @@ def calls(a):
     return {"results": out, "sleeps": sleeps}
 
 
+def _ms():
+    import time
+
+    return time.ticks_ms() if MPY else int(time.monotonic() * 1000)  # pyright: ignore[reportAttributeAccessIssue]
+
+
+def hostile(a):
+    # The hostile-server cases, one after another in this process, each with a client of its
+    # own. They come one per line from a["cases"] (a JSON-lines file: {"method" (as in calls),
+    # "args", "kwargs", "client": OpenAI() options}) and their results go one per line to
+    # a["out"], so that neither list is held in a small heap. For each: the value or the error,
+    # how long it took, and whether a socket was left open.
+    n = 0
+    with open(a["cases"]) as cases, open(a["out"], "w") as out:
+        for line in cases:
+            case = json.loads(line)
+            opts = {"api_key": a.get("key"), "base_url": a["url"], "max_retries": 0, "timeout": 2}
+            opts.update(case.get("client") or {})
+            t = _ms()
+            c = None
+            try:
+                c = OpenAI(**opts)
+                parts = case["method"].split(".")
+                fn = getattr(c, parts[0])
+                for part in parts[1:]:
+                    fn = getattr(fn, part)
+                res = {"value": _plain(fn(*case.get("args", []), **(case.get("kwargs") or {})), case)}
+            except Exception as e:  # MemoryError too: the test says which errors are allowed
+                res = _err(e)
+            res["ms"] = _ms() - t
+            res["open"] = c is not None and c._conn.sock is not None
+            if c is not None:
+                c.close()
+            out.write(json.dumps(res) + "\n")
+            n += 1
+            case = c = fn = res = None
+            gc.collect()
+    return {"cases": n}
+
+
 def run(name, args):
     try:
         return globals()[name](args)

@@ -41,14 +41,26 @@ def __getattr__(name):
         raise AttributeError("module 'tinyopenai' has no attribute '%s'" % name)
 
 
+def _idempotency_key():
+    # 128 random bits, as openai-python's retry key (every port with a network has os.urandom)
+    import os
+    from binascii import hexlify
+
+    return "tinyopenai-retry-" + hexlify(os.urandom(16)).decode()
+
+
 class OpenAI:
     """client = OpenAI(api_key=None, base_url=None, organization=None, project=None,
-    timeout=30, max_retries=2, ca=None)
+    timeout=30, max_retries=2, ca=None, total_timeout=None)
 
     api_key and base_url fall back to OPENAI_API_KEY / OPENAI_BASE_URL where the platform has
-    an environment. timeout is seconds or (connect, read). ca: None for the bundled roots, DER
-    or PEM bytes, a file path, or a list of those. https is always verified unless
-    dangerously_skip_tls_verify=True. sleep is the function used to wait between retries."""
+    an environment. timeout is seconds or (connect, read), as openai-python's: each connect
+    and each read waits at most that long. total_timeout bounds a whole call, retries
+    included (a stream: from the request to its end), however slowly the server drips;
+    None: no bound. Between two events of a stream at most the read timeout passes. ca: None
+    for the bundled roots, DER or PEM bytes, a file path, or a list of those. https is always
+    verified unless dangerously_skip_tls_verify=True. sleep is the function used to wait
+    between retries."""
 
     def __init__(
         self,
@@ -64,6 +76,7 @@ class OpenAI:
         sleep=None,
         buffer_size=512,
         drain_limit=65536,
+        total_timeout=None,
     ):
         # The TLS context (one ~3 KB block) and the receive buffer are made first, low in the heap,
         # so that the room _setup's code leaves when it is dropped again joins the free heap above
@@ -80,6 +93,7 @@ class OpenAI:
                 import ssl
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         self._buf = bytearray(buffer_size)  # the receive buffer: the other long-lived block
+        self.total_timeout = total_timeout
         # the rest of the work is done by _setup, whose code leaves RAM again once the client is made
         _module("_setup", keep=False).init(self, ctx, api_key, base_url, organization, project, timeout, max_retries,
                                            ca, dangerously_skip_tls_verify, default_headers, sleep, drain_limit)
@@ -108,23 +122,35 @@ class OpenAI:
         self.close()
 
     def request(self, method, path, body=None, params=None, stream=False, pick=None, headers=None, files=None,
-                sink=None, consume=None, progress=None, events=False):
+                sink=None, consume=None, progress=None, events=False, total_timeout=None):
         """Call any endpoint. path is relative to base_url ('/models'); body a JSON-able dict
         (with files: the form fields); params a dict for the query string; files {name: path,
         bytes, file object or (filename, source[, content_type])} for a streamed multipart upload,
         progress(sent, total) called as it goes; sink (path, file object or callable) receives a
         binary answer in chunks; consume(reader, sink) builds the result from the JSON reader;
-        events=True makes a stream yield (event name, payload) pairs. Returns the whole JSON
-        answer, the picked value(s), consume's result, the sink's byte count, or a Stream."""
+        events=True makes a stream yield (event name, payload) pairs; total_timeout overrides
+        the client's for this call (a service method takes it among its keyword arguments).
+        Returns the whole JSON answer, the picked value(s), consume's result, the sink's byte
+        count, or a Stream."""
+        if isinstance(body, dict) and "total_timeout" in body:  # a per-call option, not a field
+            body = dict(body)
+            total_timeout = body.pop("total_timeout")
+        if total_timeout is None:
+            total_timeout = self.total_timeout
         target = self._prefix + path
         if params:
             q = _module("_api").query(params)
             if q:
                 target += "?" + q
         hdrs = self._headers + [("Accept", "text/event-stream" if stream else "application/json")]
+        key = method != "GET"  # one Idempotency-Key per logical call: retries and resends carry it
         if headers:
             for k in headers:
                 hdrs.append((k, headers[k]))
+                if key and isinstance(k, str) and k.lower() == "idempotency-key":
+                    key = False  # the caller's own wins
+        if key:
+            hdrs.append(("Idempotency-Key", _idempotency_key()))
         length = None
         pieces = None
         if files is not None:
@@ -139,33 +165,45 @@ class OpenAI:
                 length += len(p)
             pieces = lambda: dump_iter(body)  # noqa: E731  (called again on a resend)
         out = _module("_sink").Sink(sink) if sink is not None else None  # fails before sending
+        conn = self._conn
+        conn.deadline = end = conn.after(total_timeout)
         attempt = 0
-        while True:
-            try:
-                resp = self._conn.request(method, target, hdrs, length, pieces)
-                if resp.status >= 300:
-                    raise _module("_fail").from_response(resp)
-                if stream:
-                    return _module("_sse").Stream(self, resp, pick, events)
-                result = self._consume(resp, pick, out, consume)
-                if out is not None:
-                    out.done()
-                return result
-            except APIError as e:
-                delay = _module("_fail").retry_delay(e, attempt, self.max_retries)
-                if delay is None:
+        try:
+            while True:
+                try:
+                    resp = conn.request(method, target, hdrs, length, pieces)
+                    if resp.status >= 300:
+                        raise _module("_fail").from_response(resp)
+                    if stream:
+                        if resp.headers.get("content-type", "").startswith("text/html"):
+                            raise _module("_fail").not_json(resp)  # a proxy's page, not events
+                        s = _module("_sse").Stream(self, resp, pick, events, end)
+                        end = None  # the stream keeps its own bound from here on
+                        return s
+                    result = self._consume(resp, pick, out, consume)
+                    if out is not None:
+                        out.done()
+                    return result
+                except APIError as e:
+                    delay = _module("_fail").retry_delay(e, attempt, self.max_retries)
+                    if delay is not None and end is not None and conn.ms_left(end) <= delay * 1000:
+                        delay = None  # the call's time is up before the next attempt could start
+                    if delay is None:
+                        if out is not None:
+                            out.abort()
+                        raise
+                    if out is not None:
+                        out.restart()
+                    attempt += 1
+                    self._sleep(delay)
+                except Exception:  # a sink that could not be written, a bug in a consumer: clean up
                     if out is not None:
                         out.abort()
+                    conn.close()
                     raise
-                if out is not None:
-                    out.restart()
-                attempt += 1
-                self._sleep(delay)
-            except Exception:  # a sink that could not be written, a bug in a consumer: clean up
-                if out is not None:
-                    out.abort()
-                self._conn.close()
-                raise
+        finally:
+            if end is not None or not stream:
+                conn.deadline = None
 
     def _consume(self, resp, pick, out=None, consume=None):
         ct = resp.headers.get("content-type", "")

@@ -44,7 +44,7 @@ class Resource:
         p = self.path
         for part in parts:  # ids never need quoting, but a model name like ft:x:y might
             part = quote(part)
-            if not part:
+            if not part or part == "." or part == "..":  # "" or a dot segment: another path
                 raise OpenAIError(say("empty_id"))
             p += "/" + part
         h = kw.pop("extra_headers", None)

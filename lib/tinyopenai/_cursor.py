@@ -39,6 +39,12 @@ class Cursor:
                 last = items[-1].get("id") if isinstance(items[-1], dict) else None
             if last is None:
                 self._more = False
+            elif last == self._params.get("after"):  # the same page again: it would never end
+                from ._errors import say
+                from ._fail import APIResponseValidationError
+
+                self._more = False
+                raise APIResponseValidationError(say("cursor_rep", last), 200, {})
             else:
                 self._params = dict(self._params, after=last)
 

@@ -5,7 +5,7 @@
 import socket
 import sys
 
-from ._errors import APIConnectionError, say
+from ._errors import APIConnectionError, OpenAIError, say
 
 try:
     from micropython import const
@@ -23,12 +23,55 @@ _TIMEOUT_ERRNOS = (110, 116, 11)
 # MicroPython's recv_into/readinto wait until the buffer is full; recv(n) returns what is there.
 _MPY = sys.implementation.name == "micropython"
 
-_MAX_HEADER_BYTES = const(16384)
+_MAX_HEADER_BYTES = const(8192)  # all header fields of one answer (OpenAI sends about 1.5 KB)
 # On 2xx answers only these headers are kept (OpenAI sends ~25; a dict of them all costs KBs).
-# Errors keep every header.
+# Errors keep every header up to _ERROR_HEADERS bytes of them (the rest but _KEEP dropped): enough for
+# the request id and the rate-limit and retry headers, and small enough for a 64 KB heap.
 _KEEP = ("content-type", "content-length", "transfer-encoding", "connection", "x-request-id")
+_ERROR_HEADERS = const(2048)
+_MAX_1XX = const(4)  # interim answers (100 Continue, 103 Early Hints) skipped before the real one
+_MAX_TRAILERS = const(4096)  # bytes of trailer fields after a chunked body (read and dropped)
 _CHUNKED = const(-1)
 _UNTIL_CLOSE = const(-2)
+_DIGITS = b"0123456789"
+_HEXDIGITS = b"0123456789abcdefABCDEF"
+
+
+def _all_in(text, alphabet, most):
+    # text is 1 to `most` bytes, each one of alphabet: RFC 9112's 1*DIGIT / 1*HEXDIG
+    if not text or len(text) > most:
+        return False
+    for c in text:
+        if c not in alphabet:
+            return False
+    return True
+
+
+def check_header(name, value):
+    """Refuse (OpenAIError, before anything is sent) a header that could split the request: a
+    name or value that is not a str, or one with CR, LF or NUL (a name also with space or ':').
+    The value is never shown: it may be the key."""
+    if not isinstance(name, str) or not isinstance(value, str):
+        raise OpenAIError(say("hdr_type", name if isinstance(name, str) else type(name).__name__))
+    if not name or ":" in name or " " in name or "\r" in name or "\n" in name or "\0" in name:
+        raise OpenAIError(say("hdr_name", name[:40]))
+    if "\r" in value or "\n" in value or "\0" in value:
+        raise OpenAIError(say("hdr_value", name))
+
+
+try:
+    from time import ticks_add, ticks_diff, ticks_ms  # pyright: ignore[reportAssignmentType]
+except ImportError:  # CPython: milliseconds of the monotonic clock
+    from time import monotonic  # pyright: ignore[reportAttributeAccessIssue]
+
+    def ticks_ms():
+        return int(monotonic() * 1000)
+
+    def ticks_add(t, ms):
+        return t + ms
+
+    def ticks_diff(a, b):
+        return a - b
 
 
 def _is_timeout(e):
@@ -64,10 +107,16 @@ class Conn:
         self.sock = None
         self.busy = None  # the Response whose body is not yet fully read
         self.opened = 0  # connections made (tests and benchmarks read it)
+        self.raw = None  # the plain socket under the TLS one: its timeout is the one to set
+        self._timeout = None  # the timeout the socket has now
+        # The tick by which the current call (or stream event) must be done; None: no bound.
+        # Every read and write checks it and waits no longer than what is left, so a server
+        # that drips bytes cannot stretch a call past it.
+        self.deadline = None
 
     def close(self):
         s = self.sock
-        self.sock = None
+        self.sock = self.raw = None
         self.busy = None
         self.pos = self.end = 0
         if s is not None:
@@ -87,11 +136,12 @@ class Conn:
         if not ai:
             raise APIConnectionError(say("resolve", self.host))
         af, _, _, _, addr = ai[0][:5]
-        s = socket.socket(af, socket.SOCK_STREAM)
+        s = raw = socket.socket(af, socket.SOCK_STREAM)
         try:
-            s.settimeout(self.connect_timeout)
+            s.settimeout(self._left(self.connect_timeout))
             s.connect(addr)
-            s.settimeout(self.read_timeout)
+            self._timeout = self._left(self.read_timeout)
+            s.settimeout(self._timeout)
             # TCP_NODELAY: we write whole requests, so waiting for ACKs (Nagle) only adds
             # latency. IPPROTO_TCP is 6 and TCP_NODELAY 1 on Linux and in lwIP; a port without
             # it just goes without.
@@ -112,8 +162,58 @@ class Conn:
                 s.close()
                 raise net_error(e, say("handshake", self.host))
         self.sock = s
+        # MicroPython's TLS socket has no settimeout (its reads wait as the plain one below it
+        # does); CPython's wrap_socket detaches the plain one, and the TLS socket has it
+        self.raw = raw if _MPY else s
         self.opened += 1
         self.pos = self.end = 0
+
+    @staticmethod
+    def after(seconds):
+        """The tick at which a bound of `seconds` from now runs out (None: no bound)."""
+        return None if seconds is None else ticks_add(ticks_ms(), int(seconds * 1000))
+
+    @staticmethod
+    def ms_left(end):
+        """Milliseconds until the tick `end` (negative once it has passed)."""
+        return ticks_diff(end, ticks_ms())
+
+    def _left(self, timeout):
+        # timeout, or less if the deadline is nearer; the deadline passed: APITimeoutError
+        if self.deadline is None:
+            return timeout
+        left = self.ms_left(self.deadline)
+        if left <= 0:
+            self.close()
+            from ._fail import APITimeoutError  # (error path: loaded only now)
+
+            raise APITimeoutError()
+        return left / 1000 if timeout is None or left < timeout * 1000 else timeout
+
+    def _bound(self):
+        # before each read or write: the socket waits read_timeout, or what is left of the deadline
+        t = self.read_timeout if self.deadline is None else self._left(self.read_timeout)
+        if t != self._timeout:
+            (self.raw or self.sock).settimeout(t)  # pyright: ignore[reportOptionalMemberAccess]
+            self._timeout = t
+
+    def _stale(self):
+        # Something waits on the idle connection: bytes the server sent after its answer, or
+        # the end of the stream. Either way it is not reused.
+        s = self.sock
+        if s is None:
+            return False
+        try:
+            pending = getattr(s, "pending", None)  # CPython's TLS socket: bytes it has decrypted
+            if pending is not None and pending():
+                return True
+            import select
+
+            p = select.poll()
+            p.register(s, select.POLLIN)
+            return bool(p.poll(0))
+        except (ImportError, OSError, ValueError, AttributeError, TypeError):
+            return False
 
     # --- low-level I/O -------------------------------------------------------------------
 
@@ -124,10 +224,11 @@ class Conn:
         s = self.sock
         if s is None:
             raise APIConnectionError(say("closed"))
+        self._bound()
         try:
             if not _MPY:
                 return s.recv_into(mv)  # pyright: ignore[reportAttributeAccessIssue]  (CPython only)
-            if exact:
+            if exact and self.deadline is None:  # (readinto waits for all of it: no deadline check)
                 return s.readinto(mv) or 0
             b = s.recv(len(mv) if len(mv) < 256 else 256)
             n = len(b)
@@ -137,8 +238,9 @@ class Conn:
             self.close()
             raise net_error(e, say("lost"))
 
-    def _line(self, budget):
-        # One CRLF- or LF-terminated line as bytes, without the terminator; None at EOF.
+    def _line(self, budget, cap=_MAX_HEADER_BYTES):
+        # One CRLF- or LF-terminated line as bytes, without the terminator; None at EOF. Longer
+        # than budget: the answer is refused (cap is the limit the message names).
         out = b""
         while True:
             buf = self.buf
@@ -147,7 +249,7 @@ class Conn:
             out += buf[self.pos : stop]
             if len(out) > budget:
                 self.close()
-                raise APIConnectionError(say("hdr_big", _MAX_HEADER_BYTES))
+                raise APIConnectionError(say("hdr_big", cap))
             if i >= 0:
                 self.pos = i + 1
                 return out[:-1] if out.endswith(b"\r") else out
@@ -167,10 +269,12 @@ class Conn:
         if s is None:
             raise APIConnectionError(say("closed"))
         send = s.write if _MPY else s.sendall
+        self._bound()
         for p in pieces:
             k = len(p)
             if n + k > size:
                 if n:
+                    self._bound()
                     send(self.mv[:n])
                     n = 0
                 if k >= size:
@@ -187,7 +291,9 @@ class Conn:
         """Send a request and read its status and headers. `headers` is a list of
         (name, value) str pairs; `body` a callable returning an iterator of bytes pieces
         (called again if the request must be resent on a fresh connection)."""
-        if self.busy is not None or self.pos < self.end:
+        for k, v in headers:
+            check_header(k, v)
+        if self.busy is not None or self.pos < self.end or self._stale():
             self.close()  # an abandoned body, or bytes nobody asked for: do not reuse
         for _attempt in (0, 1):
             reused = self.sock is not None
@@ -234,38 +340,59 @@ class Conn:
                 yield p
 
     def _response(self, method, status_line):
-        parts = status_line.split(None, 2)
-        if len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or not parts[1].isdigit():
-            self.close()
-            raise APIConnectionError(say("not_http", status_line[:80]))
-        status = int(parts[1])
+        # The status line and headers of the answer. Interim 1xx answers before it are skipped, up
+        # to _MAX_1XX of them (101 Switching Protocols is never asked for, so it is refused).
+        interim = 0
+        while True:
+            parts = status_line.split(None, 2)
+            if (len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or len(parts[1]) != 3
+                    or not _all_in(parts[1], _DIGITS, 3) or not 100 <= int(parts[1]) <= 599):
+                self.close()
+                raise APIConnectionError(say("not_http", status_line[:80]))
+            status = int(parts[1])
+            headers = self._headers(status >= 300, len(status_line))
+            if status >= 200:
+                return Response(self, status, headers, method, parts[0] == b"HTTP/1.0")
+            interim += 1
+            if status == 101 or interim > _MAX_1XX:
+                self.close()
+                raise APIConnectionError(say("interim", status))
+            status_line = self._line(_MAX_HEADER_BYTES)
+            if status_line is None:
+                self.close()
+                raise APIConnectionError(say("no_answer"))
+
+    def _headers(self, keep_all, used):
+        # The header fields up to the blank line, as a dict of lower-cased names; only _KEEP
+        # unless keep_all (an error answer), and then at most _ERROR_HEADERS bytes of them.
         headers = {}
-        keep_all = status >= 300
-        budget = _MAX_HEADER_BYTES - len(status_line)
+        kept = 0
+        budget = _MAX_HEADER_BYTES - used
         while True:
             line = self._line(budget)
             if line is None:
                 self.close()
                 raise APIConnectionError(say("hdr_cut"))
             if not line:
-                break
+                return headers
             budget -= len(line) + 2
             c = line.find(b":")
-            if c <= 0:
+            if c <= 0 or line[c - 1] in b" \t":
                 self.close()
                 raise APIConnectionError(say("bad_header", line[:80]))
             try:
                 k = str(line[:c], "utf-8").strip().lower()
-                if not keep_all and k not in _KEEP:
+                if keep_all:
+                    kept += len(line)
+                    if kept > _ERROR_HEADERS and k not in _KEEP:
+                        continue
+                elif k not in _KEEP:
                     continue
                 v = str(line[c + 1 :], "latin-1" if not _MPY else "utf-8").strip()
             except UnicodeError:
                 self.close()
                 raise APIConnectionError(say("bad_header", line[:80]))
             headers[k] = headers[k] + ", " + v if k in headers else v
-        if 100 <= status < 200:  # 100 Continue and friends: the real answer follows
-            return self._response(method, self._line(_MAX_HEADER_BYTES) or b"")
-        return Response(self, status, headers, method, parts[0] == b"HTTP/1.0")
 
 
 class Response:
@@ -275,23 +402,28 @@ class Response:
         self.conn = conn
         self.status = status
         self.headers = headers
-        te = headers.get("transfer-encoding", "").lower()
+        te = headers.get("transfer-encoding")
         cl = headers.get("content-length")
         if method == "HEAD" or status in (204, 304):
             self.left = 0
-        elif "chunked" in te:
+        elif te is not None:
+            # RFC 9112: chunked is the only coding we take (we ask for no other); it wins over a
+            # Content-Length sent beside it, and then the connection is not reused
+            if te.lower() != "chunked":
+                conn.close()
+                raise APIConnectionError(say("bad_te", te[:40]))
             self.left = _CHUNKED
             self.chunk = 0
         elif cl is not None:
-            try:
-                self.left = int(cl)
-            except ValueError:
+            if not _all_in(cl.encode(), _DIGITS, 18):  # 1*DIGIT: no sign, no list, no spaces
                 conn.close()
-                raise APIConnectionError(say("bad_length", cl))
+                raise APIConnectionError(say("bad_length", cl[:40]))
+            self.left = int(cl)
         else:
             self.left = _UNTIL_CLOSE
         conn_hdr = headers.get("connection", "").lower()
-        self.keep = not http10 and "close" not in conn_hdr and self.left != _UNTIL_CLOSE
+        self.keep = (not http10 and "close" not in conn_hdr and self.left != _UNTIL_CLOSE
+                     and not (te is not None and cl is not None))
         self.done = False
         conn.busy = self
         if self.left == 0:
@@ -319,14 +451,21 @@ class Response:
                 if line is None:
                     c.close()
                     raise APIConnectionError(say("chunk_cut"))
-                try:
-                    size = int(line.split(b";")[0].strip(), 16)
-                except ValueError:
+                hexits = line.split(b";")[0].rstrip(b" \t")  # chunk-ext after ';' is ignored
+                if not _all_in(hexits, _HEXDIGITS, 15):  # 1*HEXDIG: no sign, no 0x, no _
                     c.close()
                     raise APIConnectionError(say("chunk_size", line[:40]))
+                size = int(hexits, 16)
                 if not size:
-                    while c._line(_MAX_HEADER_BYTES):  # trailers up to the blank line
-                        pass
+                    budget = _MAX_TRAILERS  # trailer fields up to the blank line, bounded
+                    while True:
+                        t = c._line(budget, _MAX_TRAILERS)
+                        if t is None:
+                            c.close()
+                            raise APIConnectionError(say("chunk_cut"))
+                        if not t:
+                            break
+                        budget -= len(t) + 2
                     self._finish()
                     return 0
                 self.chunk = size

@@ -4,6 +4,8 @@
 # builds Python objects only for what the caller asked for: the whole value (load) or nothing
 # (skip); _pick adds selected paths. Errors are JSONError with the absolute byte offset.
 
+import sys
+
 from ._errors import say
 
 try:
@@ -12,6 +14,7 @@ except ImportError:  # CPython: const(x) is just x
     const = int
 
 
+_MPY = sys.implementation.name == "micropython"
 _QUOTE = const(0x22)
 _BSLASH = const(0x5C)
 _COMMA = const(0x2C)
@@ -84,12 +87,30 @@ def _num_ok(t):
     return i == n
 
 
+# MicroPython's str() takes what CPython's UTF-8 decoder refuses: overlong forms and code points
+# past U+10FFFF. These lead bytes start them, with the range their next byte must be in (or never).
+_LEADS = ((b"\xe0", 0xA0), (b"\xf0", 0x90), (b"\xf4", 0x80))
+_NEVER = (b"\xc0", b"\xc1", b"\xf5", b"\xf6", b"\xf7")
+
+
 def _text(raw, start):
     # a string's UTF-8 bytes as str; start: the string's offset in the input, for an error
     try:
-        return str(raw, "utf-8", "surrogatepass")
+        s = str(raw, "utf-8", "surrogatepass")
     except UnicodeError:
         raise JSONError("bad_utf8", start)
+    if len(s) != len(raw) and _MPY:  # non-ASCII on MicroPython: refuse what CPython refuses
+        for b in _NEVER:
+            if raw.find(b) >= 0:
+                raise JSONError("bad_utf8", start)
+        for b, lo in _LEADS:
+            i = raw.find(b)
+            while i >= 0:
+                nxt = raw[i + 1] if i + 1 < len(raw) else 0
+                if not lo <= nxt <= (0x8F if lo == 0x80 else 0xBF):
+                    raise JSONError("bad_utf8", start)
+                i = raw.find(b, i + 1)
+    return s
 
 
 class Reader:

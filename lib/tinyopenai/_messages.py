@@ -26,6 +26,11 @@ TEXT = {
     "hdr_cut": "connection closed in the response headers",
     "bad_header": "malformed response header %r",
     "bad_length": "bad Content-Length %r",
+    "bad_te": "unsupported Transfer-Encoding %r",
+    "interim": "unexpected or endless interim answers (status %d)",
+    "hdr_type": "header %s: names and values must be str",
+    "hdr_name": "bad header name %r",
+    "hdr_value": "header %s: value has CR, LF or NUL",
     "abandoned": "response body abandoned (the connection was reused or closed)",
     "chunk_size": "bad chunk size line %r",
     "chunk_cut": "connection closed in a chunked body (truncated response)",
@@ -56,8 +61,10 @@ TEXT = {
     "bad_event": "malformed event in stream: %s",
     "bad_stream": "malformed stream: %s",
     "error_evt": "error event in stream",
+    # _cursor: listings
+    "cursor_rep": "the server sent the page after %r again (its cursor does not advance)",
     # _api: the services' arguments
-    "empty_id": "an id in the path is empty",
+    "empty_id": "an id in the path is empty, '.' or '..'",
     "missing": "%s: missing required argument(s): %s",
     "one_id": "give the id (and only the id) of the item",
     # _decode, embeddings: values decoded on the fly

@@ -11,7 +11,7 @@ except ImportError:
 
 from . import DEFAULT_BASE_URL, __version__
 from ._errors import OpenAIError
-from ._http import Conn
+from ._http import Conn, check_header
 
 
 def init(c, ctx, api_key, base_url, organization, project, timeout, max_retries, ca, insecure, default_headers, sleep,
@@ -21,6 +21,8 @@ def init(c, ctx, api_key, base_url, organization, project, timeout, max_retries,
     if not api_key:
         raise OpenAIError("no API key: pass api_key= or set OPENAI_API_KEY")
     c.base_url = base_url or getenv("OPENAI_BASE_URL") or DEFAULT_BASE_URL
+    if len(api_key) >= 8 and api_key in c.base_url:  # it would show in messages and repr (real keys are long)
+        raise OpenAIError("base_url must not contain the API key")
     tls, host, port, c._prefix = parse_url(c.base_url)
     # ctx: the constructor made it unless base_url was plain http (then tls is False here)
     ctx = context(ctx, ca, insecure) if tls else None
@@ -34,6 +36,8 @@ def init(c, ctx, api_key, base_url, organization, project, timeout, max_retries,
     if default_headers:
         for k in default_headers:
             h.append((k, default_headers[k]))
+    for k, v in h:  # refused now rather than at the first call
+        check_header(k, v)
     c._headers = h
     if sleep is None:
         import time
@@ -54,15 +58,25 @@ def getenv(name):
 
 
 def parse_url(url):
-    """'https://host:port/prefix' -> (tls, host, port, prefix)."""
+    """'https://host:port/prefix' -> (tls, host, port, prefix). Refused (OpenAIError): another
+    scheme, no host, a bad port, and what could not go into a request line or a Host header
+    as it is: whitespace, control characters, '#', '?' and userinfo ('user:secret@'). The
+    messages never repeat the URL: it may hold a secret."""
+    if not isinstance(url, str):
+        raise OpenAIError("base_url must be a str")
     if url.startswith("https://"):
         tls, rest, port = True, url[8:], 443
     elif url.startswith("http://"):
         tls, rest, port = False, url[7:], 80
     else:
-        raise OpenAIError("base_url must start with http:// or https://: %r" % url)
+        raise OpenAIError("base_url must start with http:// or https://")
+    for ch in url:
+        if ch <= " " or ch == "\x7f" or ch in "#?":
+            raise OpenAIError("base_url must not contain whitespace, control characters, '#' or '?'")
     slash = rest.find("/")
     hostport, prefix = (rest, "") if slash < 0 else (rest[:slash], rest[slash:])
+    if "@" in hostport:
+        raise OpenAIError("base_url must not carry user:password@ (pass api_key= or default_headers=)")
     host = hostport
     try:
         if hostport.startswith("["):  # [IPv6]:port
@@ -74,9 +88,11 @@ def parse_url(url):
             c = hostport.rfind(":")
             host, port = hostport[:c], int(hostport[c + 1 :])
     except ValueError:
-        raise OpenAIError("bad port in base_url: %r" % url)
+        raise OpenAIError("bad port in base_url")
     if not host:
-        raise OpenAIError("base_url has no host: %r" % url)
+        raise OpenAIError("base_url has no host")
+    if not 0 < port < 65536:
+        raise OpenAIError("bad port in base_url")
     return tls, host, port, prefix.rstrip("/")
 
 

@@ -3,16 +3,22 @@
 # Lines end in CRLF, LF or CR; `data:` lines join with LF; comments and unknown fields
 # are ignored; an event is dispatched at a blank line.
 
+import sys
+
 from ._errors import APIError, say
-from ._json import JSONError, Reader, loads
+from ._json import JSONError, Reader, _text, loads
 from ._pick import compile_paths, pick
 
 
 class Events:
     """Pulls (event name or None, data bytes) pairs from readinto(memoryview) -> n through the
-    fixed bytearray `buf`. An event's data may not exceed max_event bytes."""
+    fixed bytearray `buf`. An event's data may not exceed max_event bytes: 8 KB on MicroPython
+    (an event held twice while it is joined fits a 64 KB heap; OpenAI's are far smaller, a
+    Responses stream's last one holds the whole answer), 1 MB on CPython."""
 
-    def __init__(self, readinto, buf, max_event=262144):
+    def __init__(self, readinto, buf, max_event=None):
+        if max_event is None:
+            max_event = 8192 if sys.implementation.name == "micropython" else 1 << 20
         self._rd = readinto
         self.buf = buf
         self.mv = memoryview(buf)
@@ -45,8 +51,13 @@ class Events:
                 self.pos = j + 1
                 return line if part is None else part + line
             if e > i:
-                part = bytes(buf[i:e]) if part is None else part + buf[i:e]
-                if len(part) > self.max_event:
+                # checked before it grows: a line over the cap is never built
+                if (0 if part is None else len(part)) + e - i > self.max_event:
+                    raise JSONError(say("event_long", self.max_event), self.base + i)
+                try:
+                    part = bytes(buf[i:e]) if part is None else part + buf[i:e]
+                except MemoryError:  # under the cap, yet more than this heap has in one piece
+                    part = None
                     raise JSONError(say("event_long", self.max_event), self.base + i)
             self.base += e
             self.pos = self.end = 0
@@ -76,15 +87,19 @@ class Events:
             if value[:1] == b" ":
                 value = value[1:]
             if field == b"data":
-                if data is None:
-                    data = bytearray(value)
-                else:
-                    data += b"\n"
-                    data += value
-                if len(data) > self.max_event:
+                if data is not None and len(data) + 1 + len(value) > self.max_event:
+                    raise JSONError(say("event_big", self.max_event), self.base + self.pos)
+                try:
+                    if data is None:
+                        data = bytearray(value)
+                    else:
+                        data += b"\n"
+                        data += value
+                except MemoryError:  # under the cap, yet more than this heap has in one piece
+                    data = None
                     raise JSONError(say("event_big", self.max_event), self.base + self.pos)
             elif field == b"event":
-                name = str(value, "utf-8")
+                name = _text(value, self.base + self.pos)
 
 
 class Stream:
@@ -92,8 +107,9 @@ class Stream:
     value of it), up to [DONE]. The connection is released when the stream ends, on close(),
     or when the client makes its next request."""
 
-    def __init__(self, client, resp, pick, events=False):
+    def __init__(self, client, resp, pick, events=False, end=None):
         self._resp = resp
+        self._end = end  # the tick by which the whole stream must be done (total_timeout), or None
         self._pairs = events
         self._events = Events(resp.readinto, client._buf)
         self._single = isinstance(pick, str)
@@ -112,6 +128,7 @@ class Stream:
         self.close()
 
     def close(self):
+        self._resp.conn.deadline = None
         self._resp.close()
 
     def __next__(self):
@@ -145,19 +162,25 @@ class Stream:
     def _event(self):
         # (name, data) of the next event; StopIteration at [DONE] or the end of the body
         resp = self._resp
+        conn = resp.conn
+        # the next event must come within the read timeout, and before the stream's own end
+        gap = conn.after(conn.read_timeout)
+        end = self._end
+        conn.deadline = gap if end is None or (gap is not None and conn.ms_left(end) > conn.ms_left(gap)) else end
         try:
             ev = self._events.next()
         except JSONError as e:
             self.close()
             from ._fail import invalid  # (error path: loaded only now)
             raise invalid("bad_stream", resp, e)
-        except APIError:
+        except BaseException:  # a timeout, a lost connection, no memory: the socket goes too
             self.close()
             raise
         if ev is None:
             self.close()
             raise StopIteration
         if ev[1] == b"[DONE]" or ev[0] == "done":
+            conn.deadline = None
             resp.drain(4096)
             raise StopIteration
         return ev
