@@ -1,5 +1,6 @@
 """The device app on the MicroPython Unix port and the 32-bit twin: make run, config errors, and the
-queue surviving SIGKILL at random points while the API comes and goes."""
+queue surviving SIGKILL at random points, and torn writes (0xFF and garbage tails), while the API
+comes and goes."""
 import json
 import os
 import random
@@ -93,9 +94,13 @@ def test_config_errors(mp, tmp_path, case, want):
 
 
 def _queue_state(path):
+    """The numbers of the readings still waiting in the queue file (the batch in flight too)."""
     from readingq import ReadingQueue  # the very module, run here under CPython
     q = ReadingQueue(str(path), 1 << 30, log=lambda *a: None)
-    return set(q.unsent)
+    seqs = {r["seq"] for r in q.readings(q.lo, q.next_seq - 1, 1 << 30)}
+    if q.batch is not None:
+        seqs |= {r["seq"] for r in q.readings(q.batch[1], q.batch[2], 1 << 30)}
+    return seqs
 
 
 @pytest.mark.parametrize("mp", DEVICES)
@@ -113,6 +118,7 @@ def test_queue_survives_sigkill_while_the_api_flips(mp, tmp_path):
     taken = set()
     sizes = []
     drops = []
+    torn = 0
     try:
         for _ in range(20):
             srv.down = rnd.random() < 0.4
@@ -125,12 +131,18 @@ def test_queue_survives_sigkill_while_the_api_flips(mp, tmp_path):
             p.send_signal(signal.SIGKILL)
             out = _output(p)
             assert "Traceback" not in out, out
+            if rnd.random() < 0.4:  # a torn write: erased flash (0xFF) or garbage after the last record
+                tail = b"\xff" * rnd.randint(1, 600) if rnd.random() < 0.5 else bytes(
+                    rnd.randrange(256) for _ in range(rnd.randint(1, 600)))
+                with open(dev / "queue.jsonl", "ab") as f:
+                    f.write(tail)
+                torn += 1
             drops += re.findall(r"dropping reading #(\d+)", out)
             taken |= {int(n) for n in re.findall(r"reading #(\d+):", out)}
             sizes.append(os.path.getsize(dev / "queue.jsonl") if (dev / "queue.jsonl").exists() else 0)
         # then a last clean run with the API up, long enough to drain the queue
         srv.down = False
-        cfg["app"].update(cycles=2, batch=100)
+        cfg["app"].update(cycles=2, batch=50)
         (dev / "config.json").write_text(json.dumps(cfg))
         p = _start(dev, mp)
         out = _output(p, 120)
@@ -154,8 +166,9 @@ def test_queue_survives_sigkill_while_the_api_flips(mp, tmp_path):
     delivered = [s for seqs in by_key.values() for s in seqs]
     assert len(delivered) == len(set(delivered))  # no reading in two batches
     queued = _queue_state(dev / "queue.jsonl")
-    assert queued == set()  # the final run drained everything
+    assert queued == set(), out  # the final run drained everything
     assert taken and taken <= set(delivered) | queued, sorted(taken - set(delivered))
     assert set(delivered) <= taken | set(range(1, max(taken) + 2))
-    print("readings taken %d, batches %d, chat requests %d, queue sizes %s" % (
-        len(taken), len(by_key), sum(1 for r in srv.requests if r["path"] == "/v1/chat/completions"), sizes))
+    assert torn  # the torn tails were there to be survived
+    print("readings taken %d, batches %d, chat requests %d, torn tails %d, queue sizes %s" % (
+        len(taken), len(by_key), sum(1 for r in srv.requests if r["path"] == "/v1/chat/completions"), torn, sizes))
