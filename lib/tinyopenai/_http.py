@@ -188,7 +188,8 @@ class Conn:
             from ._fail import APITimeoutError  # (error path: loaded only now)
 
             raise APITimeoutError()
-        return left / 1000 if timeout is None or left < timeout * 1000 else timeout
+        # whole seconds, rounded up: no float is made per read, and a read overruns by under 1 s
+        return (left + 999) // 1000 if timeout is None or left < timeout * 1000 else timeout
 
     def _bound(self):
         # before each read or write: the socket waits read_timeout, or what is left of the deadline
