@@ -274,6 +274,9 @@ case("a file id with a slash is one path segment", [http(body=b'{"id": "a/b"}')]
 PAGE = b'{"object": "list", "data": [{"id": "f1"}], "last_id": "f1", "has_more": true}'
 case("a cursor the server repeats", [http(body=PAGE), http(body=PAGE)], "APIResponseValidationError",
      call=("files.list", {}), msg="again", paths=["/files", "/files?after=f1"])
+BIG_PAGE = b'{"object": "list", "data": [' + b", ".join([b'{"id": "f"}'] * 100001) + b'], "has_more": false}'
+case("a list page with 100,001 items", [http(body=BIG_PAGE)], "APIResponseValidationError", call=("files.list", {}),
+     msg="more than", ms=8000)
 case("a list page that is not an object", [http(body=b"[1, 2]")], "APIResponseValidationError",
      call=("files.list", {}))
 

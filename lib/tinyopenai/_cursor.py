@@ -1,5 +1,12 @@
 # Cursor: the iterator over a list endpoint's items across pages. Loaded by the first listing.
 
+import sys
+
+# A page is held whole while its items are handed out: past this many items it is refused with a
+# typed error (pass a smaller limit=) rather than filling the heap. OpenAI's pages hold at most
+# 100 items unless the caller asks for more.
+_PAGE_ITEMS = 200 if sys.implementation.name == "micropython" else 100000
+
 
 class Cursor:
     """All items of a list endpoint, page by page ('after' cursor, 'has_more'), one page held
@@ -55,6 +62,12 @@ def _page(rd, _sink):
     for key in rd.items(0x7B):
         if key == "data":
             for _ in rd.items(0x5B):
+                if len(items) >= _PAGE_ITEMS:
+                    items = None  # freed first: the error's text needs room too
+                    from ._errors import say
+                    from ._fail import APIResponseValidationError
+
+                    raise APIResponseValidationError(say("page_big", _PAGE_ITEMS), 200, {})
                 items.append(rd.load())
         elif key == "has_more":
             more = rd.load()

@@ -62,6 +62,7 @@ TEXT = {
     "bad_stream": "malformed stream: %s",
     "error_evt": "error event in stream",
     # _cursor: listings
+    "page_big": "a list page with more than %d items (pass a smaller limit=)",
     "cursor_rep": "the server sent the page after %r again (its cursor does not advance)",
     # _api: the services' arguments
     "empty_id": "an id in the path is empty, '.' or '..'",
