@@ -185,6 +185,7 @@ def test_board_and_twin_freeze_the_same_files_from_one_manifest(port, tmp_path):
     # firmware/manifest.py through MicroPython's own manifest runner (from the twin's source): an
     # ESP32 build (its board manifest stubbed, as ESP-IDF is not here) and the twin's frozen
     # build must freeze exactly lib/'s modules, at -O3; the twin adds the Unix port's own modules.
+    interpreter("twin-frozen")  # its source holds the manifest runner (skips only if it cannot be had)
     src = twin.SRC
     sys.path.insert(0, os.path.join(src, "tools"))
     import manifestfile  # pyright: ignore[reportMissingImports]  (the twin's source, see tools/twin.py)

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 import run_device
-from conftest import SEEN, SENTINEL, count_sentinel
+from conftest import SEEN, SENTINEL, count_sentinel, interpreter
 from replay_server import interaction
 
 pytestmark = pytest.mark.timeout(900)
@@ -26,6 +26,7 @@ def api(tmp_path):
 
 
 def device(tmp_path, api, mp, **app):
+    interpreter(mp)  # (skips, saying why, only when the twin cannot be built here at all)
     srv, pki = api
     dev = tmp_path / "dev"
     cfg = run_device.config(srv.url, SENTINEL, "certs/test_ca.der", interval_s=0.01, **app)
