@@ -33,7 +33,6 @@ TWIN_SRC := $(wildcard ../shared/micropython/micropython-1.28.0.tar.xz)
 
 $(TWIN)/src/.ready: tools/twin.py $(TWIN_SRC) | twin-deps
 	$(PYTHON) tools/twin.py source
-	touch $@
 
 $(TWIN)/plain/micropython $(TWIN)/romfs/micropython: $(TWIN)/%/micropython: $(TWIN)/src/.ready $(TWIN_CFG)
 	$(PYTHON) tools/twin.py build $*

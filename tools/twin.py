@@ -98,6 +98,8 @@ def source():
     subprocess.run(["make", "-s", "-C", os.path.join(tmp, "mpy-cross"), jobs()], check=True)
     shutil.rmtree(SRC, ignore_errors=True)
     os.rename(tmp, SRC)
+    with open(os.path.join(SRC, ".ready"), "w"):  # make's stamp: the source is unpacked and patched
+        pass
 
 
 def build(variant):
