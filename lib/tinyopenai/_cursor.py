@@ -5,7 +5,7 @@ import sys
 # A page is held whole while its items are handed out: past this many items it is refused with a
 # typed error (pass a smaller limit=) rather than filling the heap. OpenAI's pages hold at most
 # 100 items unless the caller asks for more.
-_PAGE_ITEMS = 200 if sys.implementation.name == "micropython" else 100000
+_PAGE_ITEMS = 100 if sys.implementation.name == "micropython" else 100000
 
 
 class Cursor:
@@ -62,13 +62,16 @@ def _page(rd, _sink):
     for key in rd.items(0x7B):
         if key == "data":
             for _ in rd.items(0x5B):
-                if len(items) >= _PAGE_ITEMS:
+                try:
+                    if len(items) >= _PAGE_ITEMS:
+                        raise MemoryError
+                    items.append(rd.load())
+                except MemoryError:  # over the cap, or more than this heap holds: a typed error
                     items = None  # freed first: the error's text needs room too
                     from ._errors import say
                     from ._fail import APIResponseValidationError
 
                     raise APIResponseValidationError(say("page_big", _PAGE_ITEMS), 200, {})
-                items.append(rd.load())
         elif key == "has_more":
             more = rd.load()
         elif key == "last_id":
