@@ -172,6 +172,14 @@ for i, body in enumerate([b'{"choices": [{"message": {', b"<html><body>Bad gatew
 case("2xx body with data after the value", [http(body=b'{"choices": []} trailing')], "APIResponseValidationError",
      call=WHOLE, msg="extra data")
 case("2xx body null, picked", [http(body=b"null")], "value", value=None)
+DUP = b'{"choices": [{"message": {"content": "first"}}], "choices": [{"message": {"content": "last", "content": "x"}}]}'
+case("a key given twice, picked: the last, as json.loads", [http(body=DUP)], "value", value="x")
+case("a key given twice, whole: the last", [http(body=DUP)], "value", value=json.loads(DUP), call=WHOLE)
+case("a key given twice, the last without the path", [http(body=b'{"choices": [{"message": {"content": "a"}}], '
+                                                                b'"choices": 5}')], "value", value=None)
+case("2xx body cut short after the picked path", [http(body=OK_BODY[:-3])], "APIResponseValidationError")
+case("2xx body with data after the picked value", [http(body=OK_BODY + b" {}")], "APIResponseValidationError",
+     msg="extra data")
 case("2xx body null, whole", [http(body=b"null")], "value", value=None, call=WHOLE)
 case("HTML page with 200", [http(headers=(b"Content-Type: text/html",), body=b"<html><title>Oops</title></html>")],
      "APIResponseValidationError", msg="Oops")
@@ -215,6 +223,8 @@ case("stream: many data lines over the cap", [sse([b"data: xxxxxxxxxxxxxxxxxxxxx
 case("stream: a non-UTF-8 event name", [sse([b"event: \xff\xfe\ndata: {}\n\n"])], "APIResponseValidationError",
      call=STREAM)
 case("stream: overlong UTF-8 in data", [sse([delta(b"\xc0\xaf")])], "APIResponseValidationError", call=STREAM)
+case("a duplicate key in a stream event", [sse([b'data: {"choices": [{"delta": {"content": "a", "content": "b"}}]}'
+                                                b'\n\n'])], "value", value=["b"], call=STREAM)
 case("stream: data that is not JSON", [sse([b"data: {not json\n\n"])], "APIResponseValidationError", call=STREAM)
 case("stream: an error event mid-stream", [sse([delta(b"a"), b'event: error\ndata: {"message": "overloaded"}\n\n'])],
      "APIError", msg="overloaded", call=STREAM)

@@ -151,3 +151,47 @@ def test_skip_lands_right_after_the_value(v, ascii_only, indent, sz):
     from tinyopenai._pick import compile_paths, pick
 
     assert pick(Reader(sized(data, sz), bytearray(4096)), compile_paths("after")) == [[1, 'x"]']]
+
+
+# --- pick against json.loads, with keys that repeat ------------------------------------------
+
+KEYS = st.sampled_from(["a", "b", "c"])
+
+
+def _text_with_repeats(draw_tree):
+    # JSON text whose objects may give a key more than once (json.dumps of a dict cannot)
+    kind, v = draw_tree
+    if kind == "obj":
+        return "{" + ", ".join(json.dumps(k) + ": " + _text_with_repeats(x) for k, x in v) + "}"
+    if kind == "arr":
+        return "[" + ", ".join(_text_with_repeats(x) for x in v) + "]"
+    return json.dumps(v)
+
+
+trees = st.recursive(
+    st.tuples(st.just("leaf"), st.integers(0, 9) | st.none()),
+    lambda kids: st.tuples(st.just("obj"), st.lists(st.tuples(KEYS, kids), max_size=5))
+    | st.tuples(st.just("arr"), st.lists(kids, max_size=3)),
+    max_leaves=25,
+)
+paths = st.lists(KEYS | st.sampled_from(["0", "1"]), min_size=1, max_size=4).map(".".join)
+
+
+def follow(v, path):
+    for part in path.split("."):
+        if isinstance(v, dict) and part in v:
+            v = v[part]
+        elif isinstance(v, list) and part.isdigit() and int(part) < len(v):
+            v = v[int(part)]
+        else:
+            return None
+    return v
+
+
+@given(trees, st.lists(paths, min_size=1, max_size=4), sizes)
+def test_pick_agrees_with_json_loads_on_repeated_keys(tree, wanted, sz):
+    from tinyopenai._pick import compile_paths, pick
+
+    data = _text_with_repeats(tree).encode()
+    want = [follow(json.loads(data), p) for p in wanted]
+    assert pick(Reader(sized(data, sz), bytearray(256)), compile_paths(tuple(wanted))) == want, data

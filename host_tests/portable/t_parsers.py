@@ -164,9 +164,28 @@ for paths, want in PICKS:
         got = pick(json_reader(PDOC, k, 32), compile_paths(paths))
         check(got == want, "pick %r split %d -> %r" % (paths, k, got))
 
-# pick stops as soon as everything is found: the rest is not read
-rd = json_reader(b'{"a": 1, "b": ' + b"[" * 50 + b"garbage", 5, 32)
-check(pick(rd, compile_paths("a")) == [1], "pick stops early")
+# a key given twice: its last value, as json.loads gives (also when the later value lacks a
+# path the first one had, or is not a container at all)
+DUPS = [
+    (b'{"a": 1, "a": 2}', "a", [2]),
+    (b'{"a": {"b": 1, "c": 2}, "x": 0, "a": {"b": 3}}', ("a.b", "a.c"), [3, None]),
+    (b'{"a": {"b": 1}, "a": 2}', "a.b", [None]),
+    (b'{"a": [{"b": 1}], "a": [5, {"b": 6}]}', ("a.0.b", "a.1.b"), [None, 6]),
+    (b'{"a": {"b": {"c": 1}, "b": {"c": 2}}, "a": {"b": {"c": 3}}}', ("a.b.c", "a.b"), [3, {"c": 3}]),
+    (b'{"a": {"b": 1, "b": 2}}', ("a", "a.b"), [{"b": 2}, 2]),
+]
+for doc, paths, want in DUPS:
+    for k in SPLITS:
+        got = pick(json_reader(doc, k, 32), compile_paths(paths))
+        check(got == want, "pick duplicate %r %r split %d -> %r" % (doc, paths, k, got))
+
+# the whole value is read: a document cut short after the wanted path is still an error
+for k in SPLITS:
+    try:
+        pick(json_reader(b'{"a": 1, "b": ' + b"[" * 50 + b"garbage", k, 32), compile_paths("a"))
+        check(False, "truncated document after a picked path accepted, split %d" % k)
+    except JSONError:
+        pass
 
 # --- decoders: base64 text and number arrays, straight from the reader ----------------------
 

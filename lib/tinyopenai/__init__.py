@@ -75,7 +75,6 @@ class OpenAI:
         default_headers=None,
         sleep=None,
         buffer_size=512,
-        drain_limit=65536,
         total_timeout=None,
     ):
         # The TLS context (one ~3 KB block) and the receive buffer are made first, low in the heap,
@@ -96,7 +95,7 @@ class OpenAI:
         self.total_timeout = total_timeout
         # the rest of the work is done by _setup, whose code leaves RAM again once the client is made
         _module("_setup", keep=False).init(self, ctx, api_key, base_url, organization, project, timeout, max_retries,
-                                           ca, dangerously_skip_tls_verify, default_headers, sleep, drain_limit)
+                                           ca, dangerously_skip_tls_verify, default_headers, sleep)
 
     def __repr__(self):
         return "<tinyopenai.OpenAI %s>" % self.base_url
@@ -237,8 +236,8 @@ class OpenAI:
                 return v
             p = _module("_pick")
             vals = p.pick(rd, p.compile_paths(pick))
+            rd.finish()
         except (JSONError, ValueError) as e:
             resp.close()
             raise _module("_fail").invalid("bad_json", resp, e)
-        resp.drain(self._drain_limit, memoryview(self._buf))
         return vals[0] if isinstance(pick, str) else tuple(vals)

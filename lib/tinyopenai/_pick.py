@@ -23,18 +23,18 @@ def compile_paths(pick):
 
 
 def pick(rd, compiled):
-    """Values at the compiled paths, as a list (None where absent). Stops reading as soon as
-    every path is found; the rest of the input is left unread."""
+    """Values at the compiled paths, as a list (None where absent). The whole value is read
+    (skipping what no path wants), so a key given twice yields its last value, as json.loads
+    does, and a value cut short is an error even after the wanted paths."""
     trie, count = compiled
     res = [None] * count
-    left = [count]
-    _walk(rd, trie, res, left)
+    _walk(rd, trie, res)
     return res
 
 
-def _walk(rd, node, res, left):
+def _walk(rd, node, res):
     if None in node:
-        _resolve(rd.load(), node, res, left)
+        _resolve(rd.load(), node, res)
         return
     c = rd.peek()
     if c != 0x7B and c != 0x5B:  # neither { nor [: nothing below here to find
@@ -52,22 +52,22 @@ def _walk(rd, node, res, left):
         if child is None:
             rd.skip()
         else:
-            _walk(rd, child, res, left)
-            if not left[0]:
-                return
+            if close == 0x7D:  # a key seen again replaces all its first value gave
+                _resolve(None, child, res)
+            _walk(rd, child, res)
         idx += 1
         if not rd._after(close):
             return
 
-def _resolve(v, node, res, left):
-    # Fill results for the built value v and any deeper paths under node.
+
+def _resolve(v, node, res):
+    # Fill results for the built value v and any deeper paths under node. A later duplicate
+    # of a key overwrites what an earlier one gave, and a path it lacks goes back to None.
     for k in node:
         if k is None:
             for n in node[None]:
                 res[n] = v
-                left[0] -= 1
         elif isinstance(k, int):
-            if isinstance(v, list) and k < len(v):
-                _resolve(v[k], node[k], res, left)
-        elif isinstance(v, dict) and k in v:
-            _resolve(v[k], node[k], res, left)
+            _resolve(v[k] if isinstance(v, list) and k < len(v) else None, node[k], res)
+        else:
+            _resolve(v[k] if isinstance(v, dict) and k in v else None, node[k], res)

@@ -14,8 +14,7 @@ from ._errors import OpenAIError
 from ._http import Conn, check_header
 
 
-def init(c, ctx, api_key, base_url, organization, project, timeout, max_retries, ca, insecure, default_headers, sleep,
-         drain_limit):
+def init(c, ctx, api_key, base_url, organization, project, timeout, max_retries, ca, insecure, default_headers, sleep):
     """The body of OpenAI.__init__ (see there)."""
     api_key = api_key or getenv("OPENAI_API_KEY")
     if not api_key:
@@ -44,7 +43,6 @@ def init(c, ctx, api_key, base_url, organization, project, timeout, max_retries,
 
         sleep = time.sleep
     c._sleep = sleep
-    c._drain_limit = drain_limit
     c._conn = Conn(tls, host, port, ctx, timeout)
 
 
