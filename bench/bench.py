@@ -138,7 +138,7 @@ def footprint(runs):
     sizes = {n: os.path.getsize(os.path.join(d, n)) for n in sorted(os.listdir(d))}
     # what an app using chat and moderations loads (and _messages, the error texts)
     core = {"__init__.mpy", "_errors.mpy", "_fail.mpy", "_http.mpy", "_json.mpy", "_messages.mpy", "_pick.mpy",
-            "_setup.mpy", "_sse.mpy", "chat.mpy", "moderations.mpy"}
+            "_setup.mpy", "_sse.mpy", "_transport.mpy", "chat.mpy", "moderations.mpy"}
     probe = ("import gc\ngc.collect(); a = gc.mem_alloc()\n"
              "import tinyopenai\nfrom tinyopenai import chat, moderations\ngc.collect(); b = gc.mem_alloc()\n"
              "c = tinyopenai.OpenAI(api_key='k', base_url='http://127.0.0.1:9/v1')\nc.chat; c.moderations\n"

@@ -53,6 +53,7 @@ class FakeSock:
         self._sizes = iter(k) if isinstance(k, list) else None
         self.sent = bytearray()
         self.closed = False
+        self.timeout = None
 
     def _take(self, n, exact=False):
         cap = next(self._sizes, 5) if self._sizes is not None else self.k
@@ -61,16 +62,13 @@ class FakeSock:
         self.i += n
         return b
 
-    def recv(self, n):
-        return self._take(n)
-
     def recv_into(self, mv):
         b = self._take(len(mv))
         mv[: len(b)] = b
         return len(b)
 
-    def readinto(self, mv):  # MicroPython's: fills the buffer unless the stream ends
-        b = self._take(len(mv), True)
+    def readinto(self, mv):  # MicroPython's: fills the buffer unless the stream ends or, when
+        b = self._take(len(mv), self.timeout != 0)  # non-blocking, gives what there is
         mv[: len(b)] = b
         return len(b)
 

@@ -93,9 +93,14 @@ class OpenAI:
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         self._buf = bytearray(buffer_size)  # the receive buffer: the other long-lived block
         self.total_timeout = total_timeout
-        # the rest of the work is done by _setup, whose code leaves RAM again once the client is made
-        _module("_setup", keep=False).init(self, ctx, api_key, base_url, organization, project, timeout, max_retries,
-                                           ca, dangerously_skip_tls_verify, default_headers, sleep)
+        # the rest of the work is done by _setup, whose code leaves RAM again once the client is made;
+        # the HTTP code loads after that, into the room it leaves, so the two are never in RAM at once
+        tls, host, port, ctx = _module("_setup", keep=False).init(
+            self, ctx, api_key, base_url, organization, project, max_retries, ca, dangerously_skip_tls_verify,
+            default_headers, sleep)
+        from ._http import Conn
+
+        self._conn = Conn(tls, host, port, ctx, timeout)
 
     def __repr__(self):
         return "<tinyopenai.OpenAI %s>" % self.base_url

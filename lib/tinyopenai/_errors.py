@@ -30,6 +30,18 @@ class OpenAIError(Exception):
     pass
 
 
+def check_header(name, value):
+    """Refuse (OpenAIError, before anything is sent) a header that could split the request: a
+    name or value that is not a str, or one with CR, LF or NUL (a name also with space or ':').
+    The value is never shown: it may be the key."""
+    if not isinstance(name, str) or not isinstance(value, str):
+        raise OpenAIError(say("hdr_type", name if isinstance(name, str) else type(name).__name__))
+    if not name or ":" in name or " " in name or "\r" in name or "\n" in name or "\0" in name:
+        raise OpenAIError(say("hdr_name", name[:40]))
+    if "\r" in value or "\n" in value or "\0" in value:
+        raise OpenAIError(say("hdr_value", name))
+
+
 class APIError(OpenAIError):
     """An error reported by the API (or an in-band stream error).
 

@@ -1,11 +1,10 @@
 # HTTP/1.1 over one socket (+TLS): piecewise request writing, status and headers, a body reader
 # for Content-Length, chunked and read-until-close framing, keep-alive reuse and timeouts.
-# Core module: imports only _errors.
+# Core module: imports _errors (and _transport while it connects).
 
-import socket
 import sys
 
-from ._errors import APIConnectionError, OpenAIError, say
+from ._errors import APIConnectionError, check_header, say
 
 try:
     from micropython import const
@@ -20,7 +19,9 @@ except NameError:  # MicroPython: a timeout is OSError(ETIMEDOUT)
 
 # ETIMEDOUT on Linux (110) and in lwIP (116); EAGAIN (11) is what a timed-out ESP32 read gives.
 _TIMEOUT_ERRNOS = (110, 116, 11)
-# MicroPython's recv_into/readinto wait until the buffer is full; recv(n) returns what is there.
+# MicroPython's recv_into/readinto wait until the buffer is full (and recv(n) makes a bytes object
+# per call), so on MicroPython a read waits in select.poll and then takes what is there with a
+# non-blocking readinto: nothing is allocated per read, and a deadline is kept to the millisecond.
 _MPY = sys.implementation.name == "micropython"
 
 _MAX_HEADER_BYTES = const(8192)  # all header fields of one answer (OpenAI sends about 1.5 KB)
@@ -45,18 +46,6 @@ def _all_in(text, alphabet, most):
         if c not in alphabet:
             return False
     return True
-
-
-def check_header(name, value):
-    """Refuse (OpenAIError, before anything is sent) a header that could split the request: a
-    name or value that is not a str, or one with CR, LF or NUL (a name also with space or ':').
-    The value is never shown: it may be the key."""
-    if not isinstance(name, str) or not isinstance(value, str):
-        raise OpenAIError(say("hdr_type", name if isinstance(name, str) else type(name).__name__))
-    if not name or ":" in name or " " in name or "\r" in name or "\n" in name or "\0" in name:
-        raise OpenAIError(say("hdr_name", name[:40]))
-    if "\r" in value or "\n" in value or "\0" in value:
-        raise OpenAIError(say("hdr_value", name))
 
 
 try:
@@ -101,6 +90,8 @@ class Conn:
             self.connect_timeout, self.read_timeout = timeout
         else:
             self.connect_timeout = self.read_timeout = timeout
+        # the read timeout in milliseconds (-1: none), made once: no float per read
+        self.read_ms = -1 if self.read_timeout is None else int(self.read_timeout * 1000)
         self.buf = bytearray(bufsize)
         self.mv = memoryview(self.buf)
         self.pos = self.end = 0
@@ -108,15 +99,16 @@ class Conn:
         self.busy = None  # the Response whose body is not yet fully read
         self.opened = 0  # connections made (tests and benchmarks read it)
         self.raw = None  # the plain socket under the TLS one: its timeout is the one to set
-        self._timeout = None  # the timeout the socket has now
+        self._timeout = None  # the timeout the socket has now (0: non-blocking)
+        self._poll = None  # select.poll with the socket registered: the waits for reads
         # The tick by which the current call (or stream event) must be done; None: no bound.
         # Every read and write checks it and waits no longer than what is left, so a server
         # that drips bytes cannot stretch a call past it.
-        self.deadline = None
+        self.deadline = None  # type: int | None
 
     def close(self):
         s = self.sock
-        self.sock = self.raw = None
+        self.sock = self.raw = self._poll = None
         self.busy = None
         self.pos = self.end = 0
         if s is not None:
@@ -128,43 +120,14 @@ class Conn:
     def _open(self):
         import gc
 
+        from . import _module
+
         gc.collect()
-        try:
-            ai = socket.getaddrinfo(self.host, self.port, 0, socket.SOCK_STREAM)
-        except OSError as e:
-            raise APIConnectionError(say("resolve", self.host), e)
-        if not ai:
-            raise APIConnectionError(say("resolve", self.host))
-        af, _, _, _, addr = ai[0][:5]
-        s = raw = socket.socket(af, socket.SOCK_STREAM)
-        try:
-            s.settimeout(self._left(self.connect_timeout))
-            s.connect(addr)
-            self._timeout = self._left(self.read_timeout)
-            s.settimeout(self._timeout)
-            # TCP_NODELAY: we write whole requests, so waiting for ACKs (Nagle) only adds
-            # latency. IPPROTO_TCP is 6 and TCP_NODELAY 1 on Linux and in lwIP; a port without
-            # it just goes without.
-            try:
-                s.setsockopt(6, 1, 1)
-            except (OSError, TypeError, AttributeError):
-                pass
-        except (OSError, ValueError) as e:
-            s.close()
-            raise net_error(e, say("connect", self.host, self.port))
-        if self.tls:
-            if self._ctx is None:
-                s.close()
-                raise APIConnectionError(say("no_ctx"))
-            try:
-                s = self._ctx.wrap_socket(s, server_hostname=self.host)
-            except (OSError, ValueError) as e:
-                s.close()
-                raise net_error(e, say("handshake", self.host))
-        self.sock = s
-        # MicroPython's TLS socket has no settimeout (its reads wait as the plain one below it
-        # does); CPython's wrap_socket detaches the plain one, and the TLS socket has it
-        self.raw = raw if _MPY else s
+        self.sock, self.raw = _module("_transport", keep=False).connect(self)
+        import select  # (every port with sockets has it)
+
+        self._poll = select.poll()
+        self._poll.register(self.sock, select.POLLIN)
         self.opened += 1
         self.pos = self.end = 0
 
@@ -191,12 +154,26 @@ class Conn:
         # whole seconds, rounded up: no float is made per read, and a read overruns by under 1 s
         return (left + 999) // 1000 if timeout is None or left < timeout * 1000 else timeout
 
-    def _bound(self):
-        # before each read or write: the socket waits read_timeout, or what is left of the deadline
-        t = self.read_timeout if self.deadline is None else self._left(self.read_timeout)
+    def _bound(self, t=None):
+        # before each write (and read on CPython): the socket waits read_timeout, or what is left
+        # of the deadline; t=0 makes it non-blocking (MicroPython's reads)
+        if t is None:
+            t = self.read_timeout if self.deadline is None else self._left(self.read_timeout)
         if t != self._timeout:
             (self.raw or self.sock).settimeout(t)  # pyright: ignore[reportOptionalMemberAccess]
             self._timeout = t
+
+    def _ready(self, ms):
+        # True once the socket has something to read (or its end, or an error) within ms
+        # milliseconds (-1: no limit). ipoll reuses one result tuple: nothing is allocated.
+        p = self._poll
+        if p is None:
+            return False
+        if not _MPY:
+            return bool(p.poll(ms))
+        for _ in p.ipoll(ms):
+            return True
+        return False
 
     def _stale(self):
         # Something waits on the idle connection: bytes the server sent after its answer, or
@@ -206,35 +183,38 @@ class Conn:
             return False
         try:
             pending = getattr(s, "pending", None)  # CPython's TLS socket: bytes it has decrypted
-            if pending is not None and pending():
-                return True
-            import select
-
-            p = select.poll()
-            p.register(s, select.POLLIN)
-            return bool(p.poll(0))
-        except (ImportError, OSError, ValueError, AttributeError, TypeError):
+            return bool(pending is not None and pending()) or self._ready(0)
+        except (OSError, ValueError, AttributeError, TypeError):
             return False
 
     # --- low-level I/O -------------------------------------------------------------------
 
-    def recv_into(self, mv, exact=False):
-        # exact: the peer will send at least len(mv) bytes (a known body length), so
-        # MicroPython's fill-the-buffer readinto is right and allocates nothing. Otherwise
-        # MicroPython takes what is there with recv() in small pieces.
+    def recv_into(self, mv):
+        # Up to len(mv) bytes into mv, as soon as any are there; 0 at the end of the stream.
         s = self.sock
         if s is None:
             raise APIConnectionError(say("closed"))
-        self._bound()
         try:
             if not _MPY:
+                self._bound()
                 return s.recv_into(mv)  # pyright: ignore[reportAttributeAccessIssue]  (CPython only)
-            if exact and self.deadline is None:  # (readinto waits for all of it: no deadline check)
-                return s.readinto(mv) or 0
-            b = s.recv(len(mv) if len(mv) < 256 else 256)
-            n = len(b)
-            mv[:n] = b
-            return n
+            self._bound(0)
+            stop = None  # the tick by which this read must have bytes (False: no bound)
+            while True:
+                n = s.readinto(mv)  # non-blocking: what is there, or None for nothing yet
+                if n is not None:
+                    return n
+                # nothing yet (or half a TLS record): wait for more, at most the read timeout
+                # and no later than the deadline
+                if stop is None:
+                    ms = self.read_ms
+                    if self.deadline is not None:
+                        left = self.ms_left(self.deadline)
+                        ms = left if ms < 0 or left < ms else ms
+                    stop = False if ms < 0 else ticks_add(ticks_ms(), ms)
+                ms = -1 if stop is False else ticks_diff(stop, ticks_ms())
+                if stop is not False and ms <= 0 or not self._ready(ms):
+                    raise OSError(110)  # ETIMEDOUT, as a blocking read would have raised
         except (OSError, ValueError) as e:
             self.close()
             raise net_error(e, say("lost"))
@@ -483,7 +463,7 @@ class Response:
             mv[:n] = c.mv[c.pos : c.pos + n]
             c.pos += n
         else:
-            n = c.recv_into(mv[:want], left != _UNTIL_CLOSE)
+            n = c.recv_into(mv[:want])
         if not n:
             if left == _UNTIL_CLOSE:
                 self._finish()

@@ -1,6 +1,6 @@
 # What a client needs only while it is being made: settings from the environment, the base
 # URL, the TLS context and its root certificates. The constructor imports this module and drops
-# it again, so its code does not stay in RAM. Core module: imports _errors and _http.
+# it again, so its code does not stay in RAM. Core module: imports _errors.
 
 import sys
 
@@ -10,12 +10,11 @@ except ImportError:
     import ssl
 
 from . import DEFAULT_BASE_URL, __version__
-from ._errors import OpenAIError
-from ._http import Conn, check_header
+from ._errors import OpenAIError, check_header
 
 
-def init(c, ctx, api_key, base_url, organization, project, timeout, max_retries, ca, insecure, default_headers, sleep):
-    """The body of OpenAI.__init__ (see there)."""
+def init(c, ctx, api_key, base_url, organization, project, max_retries, ca, insecure, default_headers, sleep):
+    """The body of OpenAI.__init__ (see there): -> (tls, host, port, ctx) for its connection."""
     api_key = api_key or getenv("OPENAI_API_KEY")
     if not api_key:
         raise OpenAIError("no API key: pass api_key= or set OPENAI_API_KEY")
@@ -43,7 +42,7 @@ def init(c, ctx, api_key, base_url, organization, project, timeout, max_retries,
 
         sleep = time.sleep
     c._sleep = sleep
-    c._conn = Conn(tls, host, port, ctx, timeout)
+    return tls, host, port, ctx
 
 
 def getenv(name):
@@ -105,11 +104,16 @@ def context(ctx, ca, insecure):
         return ctx
     # MicroPython resets verify_mode to CERT_NONE: always set it. One DER root per call.
     ctx.verify_mode = ssl.CERT_REQUIRED  # pyright: ignore[reportAttributeAccessIssue]  (tls or ssl)
+    loaded = 0
     for der in ca_ders(ca):
         if ssl.__name__ == "tls":
             ctx.load_verify_locations(der)  # takes the DER bytes, positionally
         else:
             ctx.load_verify_locations(cadata=der)
+        loaded += 1
+        der = None  # the next file is read only once this one is garbage
+    if not loaded:
+        raise OpenAIError("no certificates in ca")
     return ctx
 
 
@@ -150,13 +154,11 @@ def bundled():
 
 
 def ca_ders(ca):
-    """Root certificates as a list of DER bytes: ca is None (the bundled roots), DER or PEM
-    bytes, a path to a DER or PEM file, or a list of those."""
+    """Root certificates as DER bytes, one at a time (one file is in RAM at once): ca is None
+    (the bundled roots), DER or PEM bytes, a path to a DER or PEM file, or a list of those."""
     if ca is None:
         ca = bundled()
-    items = ca if isinstance(ca, (list, tuple)) else [ca]
-    ders = []
-    for item in items:
+    for item in ca if isinstance(ca, (list, tuple)) else (ca,):
         if isinstance(item, str):
             try:
                 with open(item, "rb") as f:
@@ -165,10 +167,8 @@ def ca_ders(ca):
                 raise OpenAIError("cannot read CA file %s: %s" % (item, e))
         if not isinstance(item, (bytes, bytearray)):
             raise TypeError("ca must be DER/PEM bytes, a file path or a list of those")
-        if item.lstrip()[:10] == b"-----BEGIN":
-            ders += pem_to_der(bytes(item))
+        if item[:64].lstrip()[:10] == b"-----BEGIN":
+            for der in pem_to_der(bytes(item)):
+                yield der
         else:
-            ders.append(bytes(item))
-    if not ders:
-        raise OpenAIError("no certificates in ca")
-    return ders
+            yield item if isinstance(item, bytes) else bytes(item)
