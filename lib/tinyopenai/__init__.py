@@ -41,14 +41,6 @@ def __getattr__(name):
         raise AttributeError("module 'tinyopenai' has no attribute '%s'" % name)
 
 
-def _idempotency_key():
-    # 128 random bits, as openai-python's retry key (every port with a network has os.urandom)
-    import os
-    from binascii import hexlify
-
-    return "tinyopenai-retry-" + hexlify(os.urandom(16)).decode()
-
-
 class OpenAI:
     """client = OpenAI(api_key=None, base_url=None, organization=None, project=None,
     timeout=30, max_retries=2, ca=None, total_timeout=None)
@@ -154,7 +146,11 @@ class OpenAI:
                 if key and isinstance(k, str) and k.lower() == "idempotency-key":
                     key = False  # the caller's own wins
         if key:
-            hdrs.append(("Idempotency-Key", _idempotency_key()))
+            # 128 random bits, as openai-python's retry key (every port with a network has urandom)
+            import os
+            from binascii import hexlify
+
+            hdrs.append(("Idempotency-Key", "tinyopenai-retry-" + hexlify(os.urandom(16)).decode()))
         length = None
         pieces = None
         if files is not None:

@@ -13,58 +13,40 @@ except ImportError:  # CPython: const(x) is just x
 
 
 try:
-    _TIMEOUT_TYPES = (TimeoutError,)
-except NameError:  # MicroPython: a timeout is OSError(ETIMEDOUT)
-    _TIMEOUT_TYPES = ()
+    from time import ticks_add, ticks_diff, ticks_ms  # pyright: ignore[reportAssignmentType]
 
-# ETIMEDOUT on Linux (110) and in lwIP (116); EAGAIN (11) is what a timed-out ESP32 read gives.
-_TIMEOUT_ERRNOS = (110, 116, 11)
+    _TIMEOUT_TYPES = ()  # a timeout is OSError(ETIMEDOUT): its errno tells
+except ImportError:  # CPython
+    from ._cpython import TIMEOUT_TYPES as _TIMEOUT_TYPES
+    from ._cpython import ticks_add, ticks_diff, ticks_ms  # pyright: ignore[reportAssignmentType]
+
 # MicroPython's recv_into/readinto wait until the buffer is full (and recv(n) makes a bytes object
 # per call), so on MicroPython a read waits in select.poll and then takes what is there with a
 # non-blocking readinto: nothing is allocated per read, and a deadline is kept to the millisecond.
 _MPY = sys.implementation.name == "micropython"
 
 _MAX_HEADER_BYTES = const(8192)  # all header fields of one answer (OpenAI sends about 1.5 KB)
-# On 2xx answers only these headers are kept (OpenAI sends ~25; a dict of them all costs KBs).
-# Errors keep every header up to _ERROR_HEADERS bytes of them (the rest but _KEEP dropped): enough for
-# the request id and the rate-limit and retry headers, and small enough for a 64 KB heap.
-_KEEP = ("content-type", "content-length", "transfer-encoding", "connection", "x-request-id")
+# Errors keep every header up to _ERROR_HEADERS bytes of them (see _headers): enough for the
+# request id and the rate-limit and retry headers, and small enough for a 64 KB heap.
 _ERROR_HEADERS = const(2048)
 _MAX_1XX = const(4)  # interim answers (100 Continue, 103 Early Hints) skipped before the real one
 _MAX_TRAILERS = const(4096)  # bytes of trailer fields after a chunked body (read and dropped)
 _CHUNKED = const(-1)
 _UNTIL_CLOSE = const(-2)
-_DIGITS = b"0123456789"
-_HEXDIGITS = b"0123456789abcdefABCDEF"
 
-
-def _all_in(text, alphabet, most):
-    # text is 1 to `most` bytes, each one of alphabet: RFC 9112's 1*DIGIT / 1*HEXDIG
-    if not text or len(text) > most:
+def _is_hex(text):
+    # RFC 9112's 1*HEXDIG, of at most 15 digits (more would never be a real chunk)
+    if not text or len(text) > 15:
         return False
     for c in text:
-        if c not in alphabet:
+        if c not in b"0123456789abcdefABCDEF":
             return False
     return True
 
 
-try:
-    from time import ticks_add, ticks_diff, ticks_ms  # pyright: ignore[reportAssignmentType]
-except ImportError:  # CPython: milliseconds of the monotonic clock
-    from time import monotonic  # pyright: ignore[reportAttributeAccessIssue]
-
-    def ticks_ms():
-        return int(monotonic() * 1000)
-
-    def ticks_add(t, ms):
-        return t + ms
-
-    def ticks_diff(a, b):
-        return a - b
-
-
 def _is_timeout(e):
-    return isinstance(e, _TIMEOUT_TYPES) or getattr(e, "errno", None) in _TIMEOUT_ERRNOS
+    # ETIMEDOUT on Linux (110) and in lwIP (116); EAGAIN (11) is what a timed-out ESP32 read gives
+    return isinstance(e, _TIMEOUT_TYPES) or getattr(e, "errno", None) in (110, 116, 11)
 
 
 def net_error(e, what):
@@ -132,9 +114,9 @@ class Conn:
         self.pos = self.end = 0
 
     @staticmethod
-    def after(seconds):
-        """The tick at which a bound of `seconds` from now runs out (None: no bound)."""
-        return None if seconds is None else ticks_add(ticks_ms(), int(seconds * 1000))
+    def after(timeout):
+        """The tick at which a bound of `timeout` seconds from now runs out (None: no bound)."""
+        return None if timeout is None else ticks_add(ticks_ms(), int(timeout * 1000))  # pyright: ignore[reportArgumentType]
 
     @staticmethod
     def ms_left(end):
@@ -175,18 +157,6 @@ class Conn:
             return True
         return False
 
-    def _stale(self):
-        # Something waits on the idle connection: bytes the server sent after its answer, or
-        # the end of the stream. Either way it is not reused.
-        s = self.sock
-        if s is None:
-            return False
-        try:
-            pending = getattr(s, "pending", None)  # CPython's TLS socket: bytes it has decrypted
-            return bool(pending is not None and pending()) or self._ready(0)
-        except (OSError, ValueError, AttributeError, TypeError):
-            return False
-
     # --- low-level I/O -------------------------------------------------------------------
 
     def recv_into(self, mv):
@@ -211,7 +181,7 @@ class Conn:
                     if self.deadline is not None:
                         left = self.ms_left(self.deadline)
                         ms = left if ms < 0 or left < ms else ms
-                    stop = False if ms < 0 else ticks_add(ticks_ms(), ms)
+                    stop = False if ms < 0 else ticks_add(ticks_ms(), ms)  # pyright: ignore[reportArgumentType]
                 ms = -1 if stop is False else ticks_diff(stop, ticks_ms())
                 if stop is not False and ms <= 0 or not self._ready(ms):
                     raise OSError(110)  # ETIMEDOUT, as a blocking read would have raised
@@ -219,9 +189,9 @@ class Conn:
             self.close()
             raise net_error(e, say("lost"))
 
-    def _line(self, budget, cap=_MAX_HEADER_BYTES):
+    def _line(self, budget, limit=_MAX_HEADER_BYTES):
         # One CRLF- or LF-terminated line as bytes, without the terminator; None at EOF. Longer
-        # than budget: the answer is refused (cap is the limit the message names).
+        # than budget: the answer is refused (limit is the one the message names).
         out = b""
         while True:
             buf = self.buf
@@ -230,7 +200,7 @@ class Conn:
             out += buf[self.pos : stop]
             if len(out) > budget:
                 self.close()
-                raise APIConnectionError(say("hdr_big", cap))
+                raise APIConnectionError(say("hdr_big", limit))
             if i >= 0:
                 self.pos = i + 1
                 return out[:-1] if out.endswith(b"\r") else out
@@ -268,22 +238,29 @@ class Conn:
 
     # --- one exchange --------------------------------------------------------------------
 
-    def request(self, method, target, headers, body_len=None, body=None, on_sent=None):
+    def request(self, method, target, headers, body_len=None, body=None):
         """Send a request and read its status and headers. `headers` is a list of
         (name, value) str pairs; `body` a callable returning an iterator of bytes pieces
         (called again if the request must be resent on a fresh connection)."""
         for k, v in headers:
             check_header(k, v)
-        if self.busy is not None or self.pos < self.end or self._stale():
+        if self.busy is not None or self.pos < self.end:
             self.close()  # an abandoned body, or bytes nobody asked for: do not reuse
+        elif self.sock is not None:
+            # Something waiting on the idle connection (bytes the server sent after its answer,
+            # or the end of the stream) means it is not reused either.
+            try:
+                pending = getattr(self.sock, "pending", None)  # CPython's TLS socket: bytes it decrypted
+                if pending is not None and pending() or self._ready(0):
+                    self.close()
+            except (OSError, ValueError, AttributeError, TypeError):
+                pass
         for _attempt in (0, 1):
             reused = self.sock is not None
             if not reused:
                 self._open()
             try:
                 self._write(self._pieces(method, target, headers, body_len, body))
-                if on_sent is not None:
-                    on_sent()
                 status_line = self._line(_MAX_HEADER_BYTES)
             except (OSError, ValueError, APIConnectionError) as e:
                 self.close()
@@ -327,11 +304,11 @@ class Conn:
         while True:
             parts = status_line.split(None, 2)
             if (len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or len(parts[1]) != 3
-                    or not _all_in(parts[1], _DIGITS, 3) or not 100 <= int(parts[1]) <= 599):
+                    or not parts[1].isdigit() or not 100 <= int(parts[1]) <= 599):
                 self.close()
                 raise APIConnectionError(say("not_http", status_line[:80]))
             status = int(parts[1])
-            headers = self._headers(status >= 300, len(status_line))
+            headers = self._headers(status, _MAX_HEADER_BYTES - len(status_line))
             if status >= 200:
                 return Response(self, status, headers, method, parts[0] == b"HTTP/1.0")
             interim += 1
@@ -343,12 +320,13 @@ class Conn:
                 self.close()
                 raise APIConnectionError(say("no_answer"))
 
-    def _headers(self, keep_all, used):
-        # The header fields up to the blank line, as a dict of lower-cased names; only _KEEP
-        # unless keep_all (an error answer), and then at most _ERROR_HEADERS bytes of them.
+    def _headers(self, status, budget):
+        # The header fields up to the blank line (at most budget bytes), as a dict of lower-cased
+        # names. A 2xx answer keeps only those the client needs (OpenAI sends ~25; a dict of them
+        # all costs KBs); an error keeps all, up to _ERROR_HEADERS bytes of them (then those only).
+        keep = ("content-type", "content-length", "transfer-encoding", "connection", "x-request-id")
         headers = {}
         kept = 0
-        budget = _MAX_HEADER_BYTES - used
         while True:
             line = self._line(budget)
             if line is None:
@@ -363,11 +341,11 @@ class Conn:
                 raise APIConnectionError(say("bad_header", line[:80]))
             try:
                 k = str(line[:c], "utf-8").strip().lower()
-                if keep_all:
+                if status >= 300:
                     kept += len(line)
-                    if kept > _ERROR_HEADERS and k not in _KEEP:
+                    if kept > _ERROR_HEADERS and k not in keep:
                         continue
-                elif k not in _KEEP:
+                elif k not in keep:
                     continue
                 v = str(line[c + 1 :], "latin-1" if not _MPY else "utf-8").strip()
             except UnicodeError:
@@ -396,7 +374,8 @@ class Response:
             self.left = _CHUNKED
             self.chunk = 0
         elif cl is not None:
-            if not _all_in(cl.encode(), _DIGITS, 18):  # 1*DIGIT: no sign, no list, no spaces
+            digits = cl.encode()
+            if not digits.isdigit() or len(digits) > 18:  # 1*DIGIT (ASCII only): no sign, no list, no spaces
                 conn.close()
                 raise APIConnectionError(say("bad_length", cl[:40]))
             self.left = int(cl)
@@ -433,7 +412,7 @@ class Response:
                     c.close()
                     raise APIConnectionError(say("chunk_cut"))
                 hexits = line.split(b";")[0].rstrip(b" \t")  # chunk-ext after ';' is ignored
-                if not _all_in(hexits, _HEXDIGITS, 15):  # 1*HEXDIG: no sign, no 0x, no _
+                if not _is_hex(hexits):  # no sign, no 0x, no _
                     c.close()
                     raise APIConnectionError(say("chunk_size", line[:40]))
                 size = int(hexits, 16)

@@ -25,23 +25,9 @@ _LBRACK = const(0x5B)
 _RBRACK = const(0x5D)
 _MINUS = const(0x2D)
 
-# what follows a backslash, and the byte it stands for (two constants: frozen, they stay in flash,
-# where a dict would be built in RAM at import)
-_ESC_IN = b'"\\/bfnrt'
-_ESC_OUT = b'"\\/\x08\x0c\n\r\t'
-_HEX = b"0123456789abcdefABCDEF"
-_NUMCH = b"0123456789+-.eE"
-_BRACKETS = (b"[", b"]", b"{", b"}")
-# the literals and their values; a float's is the text float() takes (a constant tuple, no
-# float objects made at import)
-_LITERALS = (
-    (b"true", True),
-    (b"false", False),
-    (b"null", None),
-    (b"NaN", "nan"),
-    (b"Infinity", "inf"),
-    (b"-Infinity", "-inf"),
-)
+# Tables are literal constants where they are used, not module globals: a global costs an
+# interned name in RAM when the module loads from a .mpy file; a constant is loaded with the code
+# (and stays in flash when frozen).
 
 
 class JSONError(ValueError):
@@ -87,23 +73,20 @@ def _num_ok(t):
     return i == n
 
 
-# MicroPython's str() takes what CPython's UTF-8 decoder refuses: overlong forms and code points
-# past U+10FFFF. These lead bytes start them, with the range their next byte must be in (or never).
-_LEADS = ((b"\xe0", 0xA0), (b"\xf0", 0x90), (b"\xf4", 0x80))
-_NEVER = (b"\xc0", b"\xc1", b"\xf5", b"\xf6", b"\xf7")
-
-
 def _text(raw, start):
     # a string's UTF-8 bytes as str; start: the string's offset in the input, for an error
     try:
         s = str(raw, "utf-8", "surrogatepass")
     except UnicodeError:
         raise JSONError("bad_utf8", start)
-    if len(s) != len(raw) and _MPY:  # non-ASCII on MicroPython: refuse what CPython refuses
-        for b in _NEVER:
+    if len(s) != len(raw) and _MPY:
+        # MicroPython's str() takes what CPython's UTF-8 decoder refuses: overlong forms and code
+        # points past U+10FFFF. Bytes that never start a character, then the lead bytes that start
+        # them with the least their next byte must be
+        for b in (b"\xc0", b"\xc1", b"\xf5", b"\xf6", b"\xf7"):
             if raw.find(b) >= 0:
                 raise JSONError("bad_utf8", start)
-        for b, lo in _LEADS:
+        for b, lo in ((b"\xe0", 0xA0), (b"\xf0", 0x90), (b"\xf4", 0x80)):
             i = raw.find(b)
             while i >= 0:
                 nxt = raw[i + 1] if i + 1 < len(raw) else 0
@@ -263,7 +246,7 @@ class Reader:
     def _hex4(self, at):
         h = bytes(self.buf[at : at + 4])
         for c in h:
-            if c not in _HEX:
+            if c not in b"0123456789abcdefABCDEF":
                 raise self.error("bad_u", at)
         return int(h, 16)
 
@@ -274,11 +257,11 @@ class Reader:
         p = self.pos
         c = self.buf[p + 1]
         if c != 0x75:
-            k = _ESC_IN.find(self.buf[p + 1 : p + 2])
+            k = b'"\\/bfnrt'.find(self.buf[p + 1 : p + 2])  # what may follow a backslash
             if k < 0:
                 raise self.error("bad escape", p)
             self.pos = p + 2
-            return _ESC_OUT[k : k + 1]
+            return b'"\\/\x08\x0c\n\r\t'[k : k + 1]  # the byte each stands for
         if not self._need(6):
             raise self.error("unterm")
         p = self.pos
@@ -303,7 +286,10 @@ class Reader:
     def _scalar(self, c):
         # Number or literal starting at self.pos (c is its first byte).
         if c != _MINUS and not (0x30 <= c <= 0x39):
-            for lit, val in _LITERALS:
+            # the literals and their values; a float's is the text float() takes (no float is
+            # made until one is met)
+            for lit, val in ((b"true", True), (b"false", False), (b"null", None), (b"NaN", "nan"),
+                             (b"Infinity", "inf"), (b"-Infinity", "-inf")):
                 if lit[0] == c:
                     n = len(lit)
                     self._need(n)
@@ -315,7 +301,7 @@ class Reader:
         while True:
             buf = self.buf
             e = self.end
-            while i < e and buf[i] in _NUMCH:
+            while i < e and buf[i] in b"0123456789+-.eE":
                 i += 1
             if i < e:
                 break
@@ -446,7 +432,7 @@ class Reader:
                     # the value may end inside this segment: go from bracket to bracket
                     while i < s:
                         p = s
-                        for ch in _BRACKETS:
+                        for ch in (b"[", b"]", b"{", b"}"):
                             k = buf.find(ch, i, p)
                             if k >= 0:
                                 p = k
