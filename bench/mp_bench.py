@@ -131,7 +131,7 @@ def first_delta_baseline(a):
 
 def image_ours(a):
     c = _client(a)
-    c.images.generate("a picture", sink=a["path"])
+    c.images.generate(prompt="a picture", sink=a["path"])
     import os
 
     return os.stat(a["path"])[6]
@@ -152,7 +152,7 @@ def image_baseline(a):
 
 def embedding_ours(a):
     c = _client(a)
-    return len(c.embeddings.create("text", "text-embedding-3-large")["data"][0]["embedding"])
+    return len(c.embeddings.create(input="text", model="text-embedding-3-large")["data"][0]["embedding"])
 
 
 def embedding_baseline(a):

@@ -11,9 +11,10 @@ OPS = {
     "createCompletion": ("completions.create", (), {"model": "gpt-3.5-turbo-instruct", "prompt": "Say hi"}),
     "createEmbedding": ("embeddings.create", (), {"model": "text-embedding-3-small", "input": "hi"}),
     "createModeration": ("moderations.create", (), {"input": "hello"}),
-    "createSpeech": ("audio.speech.create", (), {"input": "Hello", "voice": "alloy", "sink": "@sink"}),
-    "createTranscription": ("audio.transcriptions.create", (), {"file": "@audio"}),
-    "createTranslation": ("audio.translations.create", (), {"file": "@audio"}),
+    "createSpeech": ("audio.speech.create", (), {"input": "Hello", "model": "tts-1", "voice": "alloy",
+                                                 "sink": "@sink"}),
+    "createTranscription": ("audio.transcriptions.create", (), {"file": "@audio", "model": "whisper-1"}),
+    "createTranslation": ("audio.translations.create", (), {"file": "@audio", "model": "whisper-1"}),
     "createImage": ("images.generate", (), {"prompt": "a red dot", "model": "dall-e-2", "size": "256x256"}),
     "createImageEdit": ("images.edit", (), {"image": "@image", "prompt": "add a hat", "model": "dall-e-2"}),
     "createImageVariation": ("images.create_variation", (), {"image": "@image", "model": "dall-e-2"}),
@@ -89,16 +90,32 @@ RESPONSES_OPS = {
 
 # methods that are not one operation each (README lists them too)
 EXTRA = {
-    "responses.stream": "createResponse with stream=True: (event, data) pairs",
-    "beta.threads.runs.poll": "getRun until a terminal status, with backoff",
+    "responses.stream": "createResponse with stream=True: the events, get_final_response()",
+    "chat.completions.create(stream=True)": "the chunks, get_final_completion()",
+    "beta.threads.runs.poll": "getRun until a terminal status, waiting openai-poll-after-ms",
+    "beta.threads.runs.create_and_poll": "createRun, then poll",
+    "beta.threads.runs.submit_tool_outputs_and_poll": "submitToolOuputsToRun, then poll",
+    "beta.threads.create_and_run_poll": "createThreadAndRun, then poll",
     "vector_stores.files.upload": "createFile (streamed) + createVectorStoreFile",
+    "vector_stores.files.poll": "getVectorStoreFile until it is no longer in_progress",
+    "vector_stores.files.create_and_poll": "createVectorStoreFile, then poll",
+    "vector_stores.files.upload_and_poll": "upload, then poll",
+    "vector_stores.file_batches.poll": "getVectorStoreFileBatch until it is no longer in_progress",
+    "vector_stores.file_batches.create_and_poll": "createVectorStoreFileBatch, then poll",
+    "vector_stores.file_batches.upload_and_poll": "createFile for each file, then create_and_poll",
 }
+
+
+def signature(ids):
+    """How a method takes the path's ids, as openai-python's: the first positionally, the others
+    by name."""
+    return ", ".join(ids[:1] + tuple("%s=" % i for i in ids[1:]))
 
 
 def readme_table():
     rows = ["| operationId | method |", "|---|---|"]
     for op, (method, ids, _) in list(OPS.items()) + list(RESPONSES_OPS.items()):
-        rows.append("| %s | `client.%s(%s)` |" % (op, method, ", ".join(ids)))
+        rows.append("| %s | `client.%s(%s)` |" % (op, method, signature(ids)))
     for method, what in EXTRA.items():
         rows.append("| (%s) | `client.%s` |" % (what, method))
     return "\n".join(rows)

@@ -112,8 +112,8 @@ def test_recorded_interactions_replay(rt, server, pki, run):
 
 UPLOADS = {"createFile": "file", "createTranscription": "file", "createTranslation": "file",
            "createImageEdit": "image", "createImageVariation": "image"}
-PAIRS = {"beta.threads.runs.create", "beta.threads.create_and_run", "beta.threads.runs.submit_tool_outputs",
-         "responses.create"}  # these stream (event, data) pairs
+# these stream {"event": name, "data": payload} items, as openai-python's Assistants events
+PAIRS = {"beta.threads.runs.create", "beta.threads.create_and_run", "beta.threads.runs.submit_tool_outputs"}
 
 
 def _routes():
@@ -197,7 +197,8 @@ def _job_and_expectation(it, routes, tmp_path, n):
         method = "request"
     else:
         op, m, (method, ids, _) = route
-        job = {"method": method, "args": [m.group(i) for i in ids], "kwargs": kwargs}
+        job = {"method": method, "args": [m.group(i) for i in ids[:1]], "kwargs": kwargs}
+        kwargs.update((i, m.group(i)) for i in ids[1:])  # the first id positionally, the others by name
         if not body and op in UPLOADS:  # openai-dotnet recorded no multipart bodies: a small upload
             p = tmp_path / ("%d-upload.bin" % n)
             p.write_bytes(b"\x00tinyopenai upload\n" * 50)
@@ -211,7 +212,7 @@ def _job_and_expectation(it, routes, tmp_path, n):
     elif sse:
         ev = _events(it["body"])
         if method in PAIRS or method == "request" and any(name for name, _ in ev):
-            want = ("value", ev if method in PAIRS else [d for _, d in ev])
+            want = ("value", [{"event": n, "data": d} for n, d in ev] if method in PAIRS else [d for _, d in ev])
         elif method.startswith("audio."):
             want = ("value", it["body"].decode())
         else:

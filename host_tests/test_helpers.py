@@ -14,19 +14,20 @@ def run_status(status):
     return interaction("GET", "/x", 200, {"id": "run_1", "object": "thread.run", "status": status})
 
 
-def test_runs_poll_backs_off_until_terminal(rt, server, pki, run):
+def test_runs_poll_waits_until_terminal(rt, server, pki, run):
     server.push(run_status("queued"), run_status("in_progress"), run_status("in_progress"), run_status("completed"))
-    job = {"method": "beta.threads.runs.poll", "args": ["run_1", "thread_1"], "kwargs": {"interval": 0.5}}
+    job = {"method": "beta.threads.runs.poll", "args": ["run_1", "thread_1"], "kwargs": {"poll_interval_ms": 500}}
     r = run(rt, "calls", client_args(server, pki, jobs=[job]))
     assert r["results"][0]["value"]["status"] == "completed"
-    assert r["sleeps"] == [0.5, 1.0, 2.0]  # doubling
+    assert r["sleeps"] == [0.5, 0.5, 0.5]  # the interval asked for, as openai-python
     assert [q["path"] for q in server.requests] == ["/v1/threads/thread_1/runs/run_1"] * 4
     assert all(q["headers"]["openai-beta"] == "assistants=v2" for q in server.requests)
 
 
 def test_runs_poll_times_out(rt, server, pki, run):
     server.push(*[run_status("in_progress") for _ in range(3)])
-    job = {"method": "beta.threads.runs.poll", "args": ["run_1", "thread_1"], "kwargs": {"interval": 1, "timeout": 2}}
+    job = {"method": "beta.threads.runs.poll", "args": ["run_1", "thread_1"],
+           "kwargs": {"poll_interval_ms": 1000, "max_wait_s": 2}}
     r = run(rt, "calls", client_args(server, pki, jobs=[job]))
     assert r["results"][0]["error"] == "APITimeoutError" and len(server.requests) == 3
 
@@ -37,7 +38,7 @@ def test_vector_store_upload(rt, server, pki, run, tmp_path):
     attached = {"id": "file-9", "object": "vector_store.file", "status": "in_progress"}
     server.push(interaction("POST", "/v1/files", 200, {"id": "file-9", "object": "file", "purpose": "assistants"}),
                 interaction("POST", "/x", 200, attached))
-    job = {"method": "vector_stores.files.upload", "args": ["vs_1", str(doc)]}
+    job = {"method": "vector_stores.files.upload", "kwargs": {"vector_store_id": "vs_1", "file": str(doc)}}
     r = run(rt, "calls", client_args(server, pki, jobs=[job]))
     assert r["results"][0]["value"]["object"] == "vector_store.file"
     up, attach = server.requests
@@ -50,7 +51,7 @@ def sse(events):
     return b"".join(b"event: %s\ndata: %s\n\n" % (n.encode(), json.dumps(d).encode()) for n, d in events)
 
 
-def test_responses_stream_pairs_and_pick(rt, server, pki, run):
+def test_responses_stream_events_and_pick(rt, server, pki, run):
     events = [("response.created", {"type": "response.created", "response": {"id": "resp_1"}}),
               ("response.output_text.delta", {"type": "response.output_text.delta", "delta": "Hel"}),
               ("response.output_text.delta", {"type": "response.output_text.delta", "delta": "lo"}),
@@ -58,11 +59,12 @@ def test_responses_stream_pairs_and_pick(rt, server, pki, run):
     body = sse(events)
     for _ in range(2):
         server.push(interaction("POST", "/v1/responses", 200, body, {"Content-Type": "text/event-stream"}))
-    jobs = [{"method": "responses.stream", "args": ["gpt-4o-mini", "Say hello"]},
-            {"method": "responses.stream", "args": ["gpt-4o-mini", "Say hello"], "kwargs": {"pick": "delta"}}]
+    say = {"model": "gpt-4o-mini", "input": "Say hello"}
+    jobs = [{"method": "responses.stream", "kwargs": say},
+            {"method": "responses.stream", "kwargs": dict(say, pick="delta")}]
     r = run(rt, "calls", client_args(server, pki, jobs=jobs))
-    assert r["results"][0]["value"] == [[n, d] for n, d in events]
-    assert r["results"][1]["value"] == [["response.output_text.delta", "Hel"], ["response.output_text.delta", "lo"]]
+    assert r["results"][0]["value"] == [d for _, d in events]  # each event's payload, which names its type
+    assert r["results"][1]["value"] == ["Hel", "lo"]
     assert json.loads(server.requests[0]["body"]) == {"model": "gpt-4o-mini", "input": "Say hello", "stream": True}
 
 
@@ -70,7 +72,8 @@ def test_responses_stream_error_event(rt, server, pki, run):
     body = sse([("response.created", {"type": "response.created"}),
                 ("error", {"type": "error", "code": "server_error", "message": "The model crashed."})])
     server.push(interaction("POST", "/v1/responses", 200, body, {"Content-Type": "text/event-stream"}))
-    r = run(rt, "calls", client_args(server, pki, jobs=[{"method": "responses.stream", "args": ["m", "x"]}]))
+    job = {"method": "responses.stream", "kwargs": {"model": "m", "input": "x"}}
+    r = run(rt, "calls", client_args(server, pki, jobs=[job]))
     e = r["results"][0]
     assert e["error"] == "APIError" and "The model crashed." in e["message"] and e["code"] == "server_error"
 
@@ -96,9 +99,9 @@ def test_embeddings_whatever_the_size_guess(rt, server, pki, run):
         ({"dimensions": 8}, answer(three, b64=False)),  # numbers, shorter
         ({}, answer(five)),  # unknown model: no guess
     ]
-    jobs = [{"method": "embeddings.create", "args": ["x", "some-model"], "kwargs": kw} for kw, _ in cases]
-    jobs.append({"method": "embeddings.create", "args": [["a", "b", "c"], "text-embedding-3-small"],
-                 "kwargs": {"dimensions": 3}})
+    jobs = [{"method": "embeddings.create", "kwargs": dict(kw, input="x", model="some-model")} for kw, _ in cases]
+    jobs.append({"method": "embeddings.create",
+                 "kwargs": {"input": ["a", "b", "c"], "model": "text-embedding-3-small", "dimensions": 3}})
     server.push(*[a for _, a in cases], answer(three, five, [4.0]))
     r = run(rt, "calls", client_args(server, pki, jobs=jobs))
     assert all("value" in res for res in r["results"]), r

@@ -1,9 +1,10 @@
-"""The message catalog (tinyopenai/_messages.py): every key the library raises with is in it,
-every entry in it is used, and a catalog that cannot be loaded still leaves a typed error with
-a terse text. The texts themselves are checked where the errors happen (portable/t_parsers.py
-and test_faults.py, under both runtimes)."""
+"""The message catalog (tinyopenai/_messages.py): every message number the library raises with
+is in it under the name the module gives it, every entry in it is used, and a catalog that
+cannot be loaded still leaves a typed error with a terse text. The texts themselves are checked
+where the errors happen (portable/t_parsers.py and test_faults.py, under both runtimes)."""
 import ast
 import builtins
+import re
 import shutil
 import sys
 
@@ -14,50 +15,65 @@ from tinyopenai._errors import APIConnectionError, say
 from tinyopenai._json import JSONError, Reader
 
 LIB = ROOT / "lib" / "tinyopenai"
-# calls whose first argument is a message: a catalog key (no spaces) or a plain text
+# calls whose first argument is a message: a message number (a const) or a plain text
 TAKES_MESSAGE = {"say", "error", "JSONError", "invalid"}
 
 
+def catalog_names():
+    # number -> name, from the comment after each entry of the catalog
+    src = (LIB / "_messages.py").read_text()
+    return {int(n): name for n, name in re.findall(r"^\s+(\d+): .*  # (\w+)$", src, re.M)}
+
+
 def _firsts(node):
-    # the constant strings a first argument can be: "a", or "a" if c else "b"
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return [node.value]
+    # the names a first argument can be: _X, or _X if c else _Y
+    if isinstance(node, ast.Name):
+        return [node.id]
     if isinstance(node, ast.IfExp):
         return _firsts(node.body) + _firsts(node.orelse)
     return []
 
 
-def used_keys():
-    keys = {}
+def used_numbers():
+    """{number: (name, where)} of every message a module raises with, from its consts."""
+    used = {}
     for path in sorted(LIB.glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text())):
+        tree = ast.parse(path.read_text())
+        consts = {}
+        for node in tree.body:
+            if not isinstance(node, ast.Assign) or not isinstance(node.targets[0], ast.Name):
+                continue
+            value = node.value
+            if (isinstance(value, ast.Call) and getattr(value.func, "id", None) == "const"
+                    and isinstance(value.args[0], ast.Constant)):
+                consts[node.targets[0].id] = value.args[0].value
+        for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and node.args):
                 continue
             f = node.func
             name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
             if name in TAKES_MESSAGE:
-                for s in _firsts(node.args[0]):
-                    if " " not in s:  # a key (texts have spaces)
-                        keys.setdefault(s, "%s:%d" % (path.name, node.lineno))
-    return keys
+                for const_name in _firsts(node.args[0]):
+                    if const_name in consts:
+                        used.setdefault(consts[const_name], (const_name[1:].lower(), "%s:%d" % (path.name,
+                                                                                                  node.lineno)))
+    return used
 
 
-def test_every_key_used_is_in_the_catalog_and_every_entry_is_used():
-    used = used_keys()
+def test_every_number_used_is_in_the_catalog_under_its_name_and_every_entry_is_used():
+    used = used_numbers()
+    names = catalog_names()
     assert len(used) > 30, used  # the scan sees the call sites
-    missing = {k: where for k, where in used.items() if k not in _messages.TEXT}
-    assert not missing, "keys without a text: %s" % missing
+    assert set(names) == set(_messages.TEXT), "every entry has its name in a comment"
+    wrong = {n: (name, where, names.get(n)) for n, (name, where) in used.items() if names.get(n) != name}
+    assert not wrong, "numbers whose name differs from the catalog's: %s" % wrong
     assert not set(_messages.TEXT) - set(used), "unused entries: %s" % (set(_messages.TEXT) - set(used))
-
-
-def test_keys_are_short_enough_to_be_interned():
-    # mpy-cross interns strings of up to 10 characters (a few bytes each); longer ones are
-    # objects of their own, which is what the catalog saves
-    assert all(len(k) <= 10 and " " not in k for k in _messages.TEXT), [k for k in _messages.TEXT if len(k) > 10]
+    assert len(set(names.values())) == len(names)  # one number per name
 
 
 def test_errors_read_the_catalog():
-    assert str(APIConnectionError(say("body_cut"))) == (
+    body_cut = next(n for n, name in catalog_names().items() if name == "body_cut")
+    assert str(APIConnectionError(say(body_cut))) == (
         "connection closed before the end of the body (truncated response)")
     assert str(APIConnectionError()) == "Connection error."
     with pytest.raises(JSONError) as e:
@@ -66,7 +82,7 @@ def test_errors_read_the_catalog():
     assert "tinyopenai._messages" not in sys.modules  # dropped again
 
 
-def test_a_catalog_that_cannot_be_loaded_leaves_the_key(monkeypatch):
+def test_a_catalog_that_cannot_be_loaded_leaves_the_number(monkeypatch):
     # a heap too full for the catalog (or a board without the file): still the typed error
     real = builtins.__import__
 
@@ -76,14 +92,17 @@ def test_a_catalog_that_cannot_be_loaded_leaves_the_key(monkeypatch):
         return real(name, *a, **kw)
 
     monkeypatch.setattr(builtins, "__import__", no_catalog)
-    assert say("resolve", "h.test") == "resolve ('h.test',)"
+    resolve = next(n for n, name in catalog_names().items() if name == "resolve")
+    assert say(resolve, "h.test") == "tinyopenai message %d ('h.test',)" % resolve
+    assert say("a plain text %s", 1) == "a plain text %s (1,)"
     with pytest.raises(JSONError) as e:
         Reader(b'"abc').load()
-    assert str(e.value) == "unterm at byte 4"
+    unterm = next(n for n, name in catalog_names().items() if name == "unterm")
+    assert str(e.value) == "tinyopenai message %d at byte 4" % unterm
 
 
 def test_a_board_without_the_catalog_under_micropython(mpy_lib, tmp_path):
-    # the library installed without _messages.mpy: the typed errors still come, with their keys
+    # the library installed without _messages.mpy: the typed errors still come, with their numbers
     lib = tmp_path / "lib"
     shutil.copytree(mpy_lib / "tinyopenai", lib / "tinyopenai", ignore=shutil.ignore_patterns("_messages.mpy"))
     code = ("from tinyopenai._json import JSONError, Reader\n"
@@ -91,6 +110,7 @@ def test_a_board_without_the_catalog_under_micropython(mpy_lib, tmp_path):
     script = tmp_path / "probe.py"
     script.write_text(code)
     rc, out = micropython(script, lib=lib)
-    assert rc == 0 and "got comma_end at byte 3" in out, out
+    comma_end = next(n for n, name in catalog_names().items() if name == "comma_end")
+    assert rc == 0 and "got tinyopenai message %d at byte 3" % comma_end in out, out
     rc, out = micropython(script, lib=mpy_lib)  # and with it, the sentence
     assert rc == 0 and "got expected ',' or a closing bracket at byte 3" in out, out

@@ -57,8 +57,9 @@ def _call_jobs(tmp_path):
     jobs = []
     for op, (method, ids, kwargs) in list(OPS.items()) + list(RESPONSES_OPS.items()):
         kw = {k: paths.get(v, v) if isinstance(v, str) else v for k, v in kwargs.items() if v != "@sink"}
-        job = {"op": op, "method": method, "args": [ID_VALUES.get(i, i.replace("_id", "") + "_123") for i in ids],
-               "kwargs": kw}
+        values = [ID_VALUES.get(i, i.replace("_id", "") + "_123") for i in ids]
+        kw.update(zip(ids[1:], values[1:]))  # the first id positionally, the others by name
+        job = {"op": op, "method": method, "args": values[:1], "kwargs": kw}
         if kwargs.get("sink") == "@sink":
             job["sink"] = str(tmp_path / (op + ".bin"))
         jobs.append(job)

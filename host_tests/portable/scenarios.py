@@ -135,7 +135,9 @@ def _plain(r, job):
 
 def calls(a):
     # Each job: {"method": "beta.threads.runs.retrieve", "args": [...], "kwargs": {...},
-    # "limit": n (cursors), "sink": path (read back as hex)}
+    # "limit": n (cursors), "sink": path (read back as hex), "with_options": {...} (the call goes
+    # through client.with_options(...)), "then": "raw" (a RawResponse's status, headers,
+    # request id and parse()) or "final" (a stream's first item, then get_final_completion())}
     from binascii import hexlify
 
     c, sleeps = _client(a)
@@ -143,13 +145,21 @@ def calls(a):
     for job in a["jobs"]:
         try:
             parts = job["method"].split(".")
-            fn = getattr(c, parts[0])
+            fn = getattr(c.with_options(**job["with_options"]) if job.get("with_options") else c, parts[0])
             for part in parts[1:]:
                 fn = getattr(fn, part)
-            kw = dict(job.get("kwargs") or {})
+            kw = {}
+            for k, v in (job.get("kwargs") or {}).items():  # {"@bytes": text}: bytes (JSON has none)
+                kw[k] = v["@bytes"].encode() if isinstance(v, dict) and "@bytes" in v else v
             if job.get("sink"):
                 kw["sink"] = job["sink"]
-            r = _plain(fn(*job.get("args", []), **kw), job)
+            r = fn(*job.get("args", []), **kw)
+            if job.get("then") == "raw":
+                r = {"status_code": r.status_code, "headers": r.headers, "request_id": r.request_id,
+                     "value": _plain(r.parse(), job)}
+            elif job.get("then") == "final":
+                r = {"first": _plain(next(r), job), "final": _plain(r.get_final_completion(), job)}
+            r = _plain(r, job)
             if job.get("sink"):
                 with open(job["sink"], "rb") as f:
                     r = {"count": r, "hex": str(hexlify(f.read()), "ascii")}

@@ -69,15 +69,15 @@ def big(a):
     if op in ("image", "download"):
         f, write = file_sink(a["path"])
         if op == "image":
-            r = c.images.generate("a picture", sink=write)
+            r = c.images.generate(prompt="a picture", sink=write)
             out = {"meta": r}
         else:
             out = {"count": c.files.content("file-big", sink=write)}
         f.close()
     elif op == "upload":
-        out = c.audio.transcriptions.create(a["path"], progress=sample)
+        out = c.audio.transcriptions.create(file=a["path"], model="whisper-1", progress=sample)
     elif op == "embedding":
-        r = c.embeddings.create("text", "text-embedding-3-large")
+        r = c.embeddings.create(input="text", model="text-embedding-3-large")
         v = r["data"][0]["embedding"]
         sample()
         out = {"dims": len(v), "first": float(v[0]), "last": float(v[-1])}

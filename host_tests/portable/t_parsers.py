@@ -129,7 +129,7 @@ for doc, want in MESSAGES:
         check(got == want, "message for %r split %d: %r, want %r" % (doc, k, got, want))
 check("tinyopenai._messages" not in sys.modules and "_messages" not in tinyopenai.__dict__,
       "the message catalog stays loaded after use")
-check(say("resolve", "h.test") == "cannot resolve h.test", "say with an argument: %r" % say("resolve", "h.test"))
+check(say(4, "h.test") == "cannot resolve h.test", "say with an argument: %r" % say(4, "h.test"))  # 4: resolve
 check(say("a text, not a key") == "a text, not a key", "say of a plain text")
 
 too_deep = b"[" * 600 + b"]" * 600

@@ -12,9 +12,26 @@ from ._errors import (  # noqa: F401  (re-exported)
 )
 from ._json import JSONError, Reader, dump_iter
 
+try:
+    from micropython import const
+except ImportError:  # CPython: const(x) is just x
+    const = int
+
+# message numbers (the texts are in _messages)
+_BAD_JSON = const(44)
+
+
 __version__ = "0.1.0"
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
+
+# A per-call option that was not given (None is a value: timeout=None means no timeout).
+NOT_GIVEN = object()
+
+# The per-call options a service method takes among its keyword arguments, as openai-python's
+# (extra_headers, extra_query, extra_body, timeout) and this library's: never body fields.
+_OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout", "total_timeout", "pick", "sink", "progress",
+            "raw")
 
 # the services: client.<name> is tinyopenai/<name>.py, loaded on first use
 _SERVICES = ("chat", "moderations", "completions", "embeddings", "audio", "images", "files", "models",
@@ -41,18 +58,49 @@ def __getattr__(name):
         raise AttributeError("module 'tinyopenai' has no attribute '%s'" % name)
 
 
+class Service:
+    """What every service object shares: its client, the split of per-call options from a
+    method's keyword arguments, and with_raw_response (its module loads when first used)."""
+
+    def __init__(self, client):
+        self._c = client
+
+    @property
+    def with_raw_response(self):
+        """The same methods, each returning a RawResponse (status_code, headers, request_id,
+        parse()) instead of the value."""
+        return _module("_raw").RawView(self)
+
+    def _send(self, method, path, params=None, query=None, **kw):
+        # params: the method's keyword arguments (the body, or for a GET the query); the per-call
+        # options among them go to request() as such
+        if params:
+            for k in _OPTIONS:
+                if k in params:
+                    kw[k] = params.pop(k)
+        if method == "GET":
+            if params:
+                params.update(query or ())
+                query = params
+            params = None
+        return self._c.request(method, path, params, query, **kw)
+
+
 class OpenAI:
     """client = OpenAI(api_key=None, base_url=None, organization=None, project=None,
-    timeout=30, max_retries=2, ca=None, total_timeout=None)
+    timeout=30, max_retries=2, ca=None, total_timeout=None, default_headers=None,
+    default_query=None)
 
-    api_key and base_url fall back to OPENAI_API_KEY / OPENAI_BASE_URL where the platform has
-    an environment. timeout is seconds or (connect, read), as openai-python's: each connect
-    and each read waits at most that long. total_timeout bounds a whole call, retries
-    included (a stream: from the request to its end), however slowly the server drips;
-    None: no bound. Between two events of a stream at most the read timeout passes. ca: None
-    for the bundled roots, DER or PEM bytes, a file path, or a list of those. https is always
-    verified unless dangerously_skip_tls_verify=True. sleep is the function used to wait
-    between retries."""
+    api_key, base_url, organization and project fall back to OPENAI_API_KEY, OPENAI_BASE_URL,
+    OPENAI_ORG_ID and OPENAI_PROJECT_ID where the platform has an environment. timeout is
+    seconds or (connect, read), as openai-python's: each connect and each read waits at most
+    that long. total_timeout bounds a whole call, retries included (a stream: from the request
+    to its end), however slowly the server drips; None: no bound. Between two events of a
+    stream at most the read timeout passes. ca: None for the bundled roots, DER or PEM bytes, a
+    file path, or a list of those. https is always verified unless
+    dangerously_skip_tls_verify=True. sleep is the function used to wait between retries.
+    default_headers and default_query go with every request (a call's extra_headers and
+    extra_query win)."""
 
     def __init__(
         self,
@@ -68,6 +116,7 @@ class OpenAI:
         sleep=None,
         buffer_size=512,
         total_timeout=None,
+        default_query=None,
     ):
         # The TLS context (one ~3 KB block) and the receive buffer are made first, low in the heap,
         # so that the room _setup's code leaves when it is dropped again joins the free heap above
@@ -85,17 +134,51 @@ class OpenAI:
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         self._buf = bytearray(buffer_size)  # the receive buffer: the other long-lived block
         self.total_timeout = total_timeout
+        self.timeout = timeout
+        self.default_query = default_query
         # the rest of the work is done by _setup, whose code leaves RAM again once the client is made;
         # the HTTP code loads after that, into the room it leaves, so the two are never in RAM at once
-        tls, host, port, ctx = _module("_setup", keep=False).init(
-            self, ctx, api_key, base_url, organization, project, max_retries, ca, dangerously_skip_tls_verify,
-            default_headers, sleep)
+        tls, host, port, ctx, self._headers = _module("_setup", keep=False).init(
+            self, ctx, api_key, base_url, organization, project, ca, dangerously_skip_tls_verify, default_headers,
+            sleep)
+        self.max_retries = max_retries
         from ._http import Conn
 
         self._conn = Conn(tls, host, port, ctx, timeout)
 
     def __repr__(self):
         return "<tinyopenai.OpenAI %s>" % self.base_url
+
+    def with_options(self, timeout=NOT_GIVEN, max_retries=None, default_headers=None, default_query=None,
+                     total_timeout=NOT_GIVEN):
+        """A copy of the client with these settings changed (as openai-python's): it shares the
+        connection and the receive buffer, so it costs a few small objects. Headers and query
+        parameters given are merged into the client's."""
+        c = object.__new__(OpenAI)
+        own = self.__dict__
+        for k in own:
+            if k not in _SERVICES:  # services are made again for the copy, bound to it
+                setattr(c, k, own[k])
+        if timeout is not NOT_GIVEN:
+            c.timeout = timeout
+        if max_retries is not None:
+            c.max_retries = max_retries
+        if total_timeout is not NOT_GIVEN:
+            c.total_timeout = total_timeout
+        if default_headers:
+            from ._errors import check_header
+
+            names = [k.lower() for k in default_headers]
+            c._headers = [h for h in self._headers if h[0].lower() not in names]
+            for k in default_headers:
+                check_header(k, default_headers[k])
+                c._headers.append((k, default_headers[k]))
+        if default_query:
+            c.default_query = dict(self.default_query or ())
+            c.default_query.update(default_query)
+        return c
+
+    copy = with_options
 
     def __getattr__(self, name):
         if name not in _SERVICES:
@@ -118,39 +201,36 @@ class OpenAI:
         self.close()
 
     def request(self, method, path, body=None, params=None, stream=False, pick=None, headers=None, files=None,
-                sink=None, consume=None, progress=None, events=False, total_timeout=None):
+                sink=None, consume=None, progress=None, events=False, total_timeout=None, extra_headers=None,
+                extra_query=None, extra_body=None, timeout=NOT_GIVEN, accept=None, raw=False):
         """Call any endpoint. path is relative to base_url ('/models'); body a JSON-able dict
         (with files: the form fields); params a dict for the query string; files {name: path,
-        bytes, file object or (filename, source[, content_type])} for a streamed multipart upload,
-        progress(sent, total) called as it goes; sink (path, file object or callable) receives a
-        binary answer in chunks; consume(reader, sink) builds the result from the JSON reader;
-        events=True makes a stream yield (event name, payload) pairs; total_timeout overrides
-        the client's for this call (a service method takes it among its keyword arguments).
+        bytes, file object or (filename, source[, content_type])} for a streamed multipart upload
+        (a list of them for one name goes out as name[]), progress(sent, total) called as it goes;
+        sink (path, file object or callable) receives a binary answer in chunks; consume(reader,
+        sink) builds the result from the JSON reader; events=True makes a stream yield (event
+        name, payload) pairs. The per-call options are openai-python's: extra_headers (headers
+        too) replace the client's of the same name (None removes one), extra_query and
+        extra_body are merged into the query and the body, timeout replaces the client's for
+        this call (None: no timeout); total_timeout replaces the client's bound on the whole
+        call; accept is the Accept header (application/json, or text/event-stream for a stream);
+        raw=True returns a RawResponse (status_code, headers, request_id, parse()).
         Returns the whole JSON answer, the picked value(s), consume's result, the sink's byte
         count, or a Stream."""
-        if isinstance(body, dict) and "total_timeout" in body:  # a per-call option, not a field
-            body = dict(body)
-            total_timeout = body.pop("total_timeout")
         if total_timeout is None:
             total_timeout = self.total_timeout
         target = self._prefix + path
-        if params:
-            q = _module("_api").query(params)
+        if params or extra_query or self.default_query:
+            q = dict(self.default_query or ())
+            q.update(params or ())
+            q.update(extra_query or ())
+            q = _module("_api").query(q)
             if q:
                 target += "?" + q
-        hdrs = self._headers + [("Accept", "text/event-stream" if stream else "application/json")]
-        key = method != "GET"  # one Idempotency-Key per logical call: retries and resends carry it
-        if headers:
-            for k in headers:
-                hdrs.append((k, headers[k]))
-                if key and isinstance(k, str) and k.lower() == "idempotency-key":
-                    key = False  # the caller's own wins
-        if key:
-            # 128 random bits, as openai-python's retry key (every port with a network has urandom)
-            import os
-            from binascii import hexlify
-
-            hdrs.append(("Idempotency-Key", "tinyopenai-retry-" + hexlify(os.urandom(16)).decode()))
+        if extra_body and method != "GET":  # (a GET has no body: as openai-python, extra_body is dropped)
+            body = dict(body or ())
+            body.update(extra_body)
+        hdrs = self._headers + [("Accept", accept or ("text/event-stream" if stream else "application/json"))]
         length = None
         pieces = None
         if files is not None:
@@ -164,25 +244,43 @@ class OpenAI:
             for p in dump_iter(body):
                 length += len(p)
             pieces = lambda: dump_iter(body)  # noqa: E731  (called again on a resend)
+        elif method != "GET":
+            hdrs.append(("Content-Type", "application/json"))  # (as openai-python, without a body too)
+        if method != "GET":  # one Idempotency-Key per logical call: its retries and resends carry it
+            # 128 random bits, as openai-python's retry key (every port with a network has urandom)
+            import os
+            from binascii import hexlify
+
+            hdrs.append(("Idempotency-Key", "tinyopenai-retry-" + hexlify(os.urandom(16)).decode()))
+        for given in (headers, extra_headers):  # the caller's replace the client's of the same name
+            if given:
+                for k in given:
+                    low = k.lower() if isinstance(k, str) else k
+                    hdrs = [h for h in hdrs if h[0].lower() != low]
+                    if given[k] is not None:
+                        hdrs.append((k, given[k]))
         out = _module("_sink").Sink(sink) if sink is not None else None  # fails before sending
         conn = self._conn
+        conn.set_timeout(self.timeout if timeout is NOT_GIVEN else timeout)
         conn.deadline = end = conn.after(total_timeout)
         attempt = 0
         try:
             while True:
                 try:
-                    resp = conn.request(method, target, hdrs, length, pieces)
+                    resp = conn.request(method, target, hdrs, length, pieces, raw)
                     if resp.status >= 300:
                         raise _module("_fail").from_response(resp)
                     if stream:
                         if resp.headers.get("content-type", "").startswith("text/html"):
                             raise _module("_fail").not_json(resp)  # a proxy's page, not events
-                        s = _module("_sse").Stream(self, resp, pick, events, end)
+                        result = _module("_sse").Stream(self, resp, pick, events, end)
                         end = None  # the stream keeps its own bound from here on
-                        return s
-                    result = self._consume(resp, pick, out, consume)
-                    if out is not None:
-                        out.done()
+                    else:
+                        result = self._consume(resp, pick, out, consume)
+                        if out is not None:
+                            out.done()
+                    if raw:
+                        return _module("_raw").RawResponse(resp, result)
                     return result
                 except APIError as e:
                     delay = _module("_fail").retry_delay(e, attempt, self.max_retries)
@@ -240,5 +338,5 @@ class OpenAI:
             rd.finish()
         except (JSONError, ValueError) as e:
             resp.close()
-            raise _module("_fail").invalid("bad_json", resp, e)
+            raise _module("_fail").invalid(_BAD_JSON, resp, e)
         return vals[0] if isinstance(pick, str) else tuple(vals)

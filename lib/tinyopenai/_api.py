@@ -1,23 +1,39 @@
-# What the REST services share: a Resource (a path under base_url, its beta header, required
-# arguments checked before anything is sent), and URL quoting and query strings (loaded by the
-# first call with parameters; a chat-only program never needs them).
-# Services subclass Resource; they hold no HTTP logic: path + parameters -> client.request.
+# What the REST services share: a Resource (a path under base_url and its beta header), and URL
+# quoting and query strings (loaded by the first call with parameters; a chat-only program never
+# needs them). Services subclass Resource and hold no HTTP logic: path + parameters -> request.
 # List endpoints return a _cursor.Cursor (loaded by the first listing).
 
+from . import Service
 from ._errors import OpenAIError, say
 
+try:
+    from micropython import const
+except ImportError:  # CPython: const(x) is just x
+    const = int
 
-def params_items(params):
-    """(name, text) pairs of parameters for a query string or a form: None is left out, a list
-    repeats its name, booleans are true/false."""
+# message numbers (the texts are in _messages)
+_EMPTY_ID = const(53)
+
+
+def params_items(params, key=None):
+    """(name, text) pairs of parameters for a query string or a form, as openai-python makes
+    them: None is left out, a list gives name[] once per item, a dict name[key], booleans are
+    true/false."""
     for k in params:
         v = params[k]
+        name = k if key is None else "%s[%s]" % (key, k)
         if v is None:
             continue
+        if isinstance(v, dict):
+            for item in params_items(v, name):
+                yield item
+            continue
+        if isinstance(v, (list, tuple)):
+            name += "[]"
         for item in v if isinstance(v, (list, tuple)) else (v,):
             if isinstance(item, bool):
                 item = "true" if item else "false"
-            yield k, str(item)
+            yield name, str(item)
 
 
 def quote(s):
@@ -31,74 +47,48 @@ def query(params):
     return "&".join(quote(k) + "=" + quote(v) for k, v in params_items(params))
 
 
-class Resource:
+class Resource(Service):
     path = ""  # e.g. "/assistants"; nested ids and names follow as path parts
     beta = None  # e.g. "assistants=v2": sent as OpenAI-Beta
-    required = ()  # create() arguments that must be given
-    id_name = None  # update(): the keyword that may carry the id (assistant_id, ...)
 
-    def __init__(self, client):
-        self._c = client
-
-    def _call(self, method, parts=(), body=None, params=None, **kw):
+    def _call(self, method, parts=(), body=None, query=None, **kw):
+        # body: the method's keyword arguments (per-call options among them are split off)
         p = self.path
         for part in parts:  # ids never need quoting, but a model name like ft:x:y might
             part = quote(part)
             if not part or part == "." or part == "..":  # "" or a dot segment: another path
-                raise OpenAIError(say("empty_id"))
+                raise OpenAIError(say(_EMPTY_ID))
             p += "/" + part
-        h = kw.pop("extra_headers", None)
-        h = dict(h) if h else {}
         if self.beta:
-            h["OpenAI-Beta"] = self.beta
-        return self._c.request(method, p, body, params, headers=h or None, **kw)
+            h = {"OpenAI-Beta": self.beta}
+            h.update(kw.get("headers") or ())
+            kw["headers"] = h
+        return self._send(method, p, body, query, **kw)
 
-    def _need(self, params, *names):
-        missing = [n for n in names if params.get(n) is None]
-        if missing:
-            raise OpenAIError(say("missing", self.path, ", ".join(missing)))
-
-    def _list(self, parts=(), **params):
+    def _list(self, parts, params):
         from ._cursor import Cursor
 
         return Cursor(self, parts, params)
 
-    def _in(self, method, parent_id, kind, item_id=None, tail=(), body=None, **kw):
-        # an item under a parent: /threads/{thread_id}/messages/{message_id}[/cancel]
-        parts = (parent_id, kind) + ((item_id,) if item_id is not None else ()) + tuple(tail)
-        return self._call(method, parts, body, **kw)
+    def _poll(self, get, done, poll_interval_ms, max_wait_s):
+        # get() -> a RawResponse of the object, again until done(object); between tries the
+        # server's openai-poll-after-ms, or poll_interval_ms (1 s by default), as openai-python.
+        # Past max_wait_s (None: no bound) APITimeoutError.
+        waited = 0
+        while True:
+            r = get()
+            obj = r.parse()
+            if done(obj):
+                return obj
+            ms = poll_interval_ms
+            if ms is None:
+                try:
+                    ms = int(r.headers.get("openai-poll-after-ms", 1000))
+                except ValueError:
+                    ms = 1000
+            if max_wait_s is not None and waited + ms > max_wait_s * 1000:
+                from ._fail import APITimeoutError
 
-    # The common operations. A service exposes the ones its endpoint has by aliasing them
-    # (retrieve = Resource.retrieve_one). The id may be given by its own name: file_id="...".
-    def create_one(self, pick=None, extra_headers=None, **params):
-        self._need(params, *self.required)
-        return self._call("POST", (), params, pick=pick, extra_headers=extra_headers)
-
-    def list_all(self, **params):
-        return self._list(**params)
-
-    def retrieve_one(self, item_id=None, pick=None, extra_headers=None, **named):
-        return self._call("GET", (_id(item_id, named),), pick=pick, extra_headers=extra_headers)
-
-    def update_one(self, item_id=None, pick=None, extra_headers=None, **params):
-        item_id = _id(item_id, params, self.id_name)
-        return self._call("POST", (item_id,), params, pick=pick, extra_headers=extra_headers)
-
-    def delete_one(self, item_id=None, pick=None, extra_headers=None, **named):
-        return self._call("DELETE", (_id(item_id, named),), pick=pick, extra_headers=extra_headers)
-
-    def cancel_one(self, item_id=None, pick=None, extra_headers=None, **named):
-        return self._call("POST", (_id(item_id, named), "cancel"), pick=pick, extra_headers=extra_headers)
-
-
-def _id(item_id, named, name=None):
-    # the id given positionally, or as its own keyword (assistant_id=...)
-    if item_id is None:
-        if name is not None:
-            item_id = named.pop(name, None)
-        elif len(named) == 1:
-            item_id = named.popitem()[1]
-    if item_id is None or named and name is None:
-        raise OpenAIError(say("one_id"))
-    return item_id
-
+                raise APITimeoutError()
+            self._c._sleep(ms / 1000)
+            waited += ms

@@ -2,6 +2,16 @@
 
 import sys
 
+try:
+    from micropython import const
+except ImportError:  # CPython: const(x) is just x
+    const = int
+
+# message numbers (the texts are in _messages)
+_PAGE_BIG = const(51)
+_CURSOR_REP = const(52)
+
+
 # A page is held whole while its items are handed out: past this many items it is refused with a
 # typed error (pass a smaller limit=) rather than filling the heap. OpenAI's pages hold at most
 # 100 items unless the caller asks for more.
@@ -35,7 +45,7 @@ class Cursor:
         return item
 
     def _fetch(self):
-        page = self._r._call("GET", self._parts, params=self._params, consume=_page)
+        page = self._r._call("GET", self._parts, dict(self._params), consume=_page)
         self.pages += 1
         items, more, last = page
         self._items, self._i = items, 0
@@ -51,7 +61,7 @@ class Cursor:
                 from ._fail import APIResponseValidationError
 
                 self._more = False
-                raise APIResponseValidationError(say("cursor_rep", last), 200, {})
+                raise APIResponseValidationError(say(_CURSOR_REP, last), 200, {})
             else:
                 self._params = dict(self._params, after=last)
 
@@ -71,7 +81,7 @@ def _page(rd, _sink):
                     from ._errors import say
                     from ._fail import APIResponseValidationError
 
-                    raise APIResponseValidationError(say("page_big", _PAGE_ITEMS), 200, {})
+                    raise APIResponseValidationError(say(_PAGE_BIG, _PAGE_ITEMS), 200, {})
         elif key == "has_more":
             more = rd.load()
         elif key == "last_id":

@@ -6,6 +6,16 @@ from binascii import a2b_base64
 
 from ._errors import say
 
+try:
+    from micropython import const
+except ImportError:  # CPython: const(x) is just x
+    const = int
+
+# message numbers (the texts are in _messages)
+_UNTERM = const(34)
+_NOT_NUMBER = const(55)
+_B64_BROKEN = const(56)
+
 
 def string_into(rd, write):
     """Pass the next string's bytes (escapes decoded) to write() piece by piece, without
@@ -35,7 +45,7 @@ def string_into(rd, write):
             rd.pos = q + 1
             return total
         elif not rd._more():
-            raise rd.error("unterm")
+            raise rd.error(_UNTERM)
 
 
 def floats_into(rd, arr):
@@ -47,7 +57,7 @@ def floats_into(rd, arr):
     for _ in rd.items(0x5B):
         v = rd._scalar(rd.peek())
         if not isinstance(v, (int, float)) or isinstance(v, bool):
-            raise rd.error("not_number")
+            raise rd.error(_NOT_NUMBER)
         if i < n:
             arr[i] = v
         else:
@@ -102,4 +112,4 @@ class B64Decoder:
 
     def close(self):
         if self._tail:
-            raise ValueError(say("b64_broken"))
+            raise ValueError(say(_B64_BROKEN))

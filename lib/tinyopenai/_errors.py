@@ -7,12 +7,24 @@
 
 import sys
 
+try:
+    from micropython import const
+except ImportError:  # CPython: const(x) is just x
+    const = int
+
+# message numbers (the texts are in _messages)
+_CONN_ERROR = const(1)
+_WITH_CAUSE = const(3)
+_HDR_TYPE = const(20)
+_HDR_NAME = const(21)
+_HDR_VALUE = const(22)
+
 
 def say(key, *args):
-    """The message text for key (see _messages), with args put in. The catalog is loaded for
-    the moment and dropped again. A key it does not have is a text already (a plain message);
-    when the catalog cannot be loaded (not installed, or a heap too full just then), the key
-    stands for its text, followed by the arguments."""
+    """The message text for key, a message number (see _messages) or a text already, with args
+    put in. The catalog is loaded for the moment and dropped again. When it cannot be loaded
+    (not installed, or a heap too full just then), "tinyopenai message N" and the arguments
+    stand for the text."""
     try:
         text = __import__("tinyopenai._messages", None, None, ("TEXT",)).TEXT.get(key, key)
     except (ImportError, MemoryError):
@@ -21,7 +33,9 @@ def say(key, *args):
     pkg = sys.modules.get("tinyopenai")
     if pkg is not None:
         pkg.__dict__.pop("_messages", None)
-    if text is key:  # no text for it: the key, and the arguments as they are
+    if text is key:  # no text for it: the key (a number says which), and the arguments as they are
+        if isinstance(key, int):
+            key = "tinyopenai message %d" % key
         return "%s %r" % (key, args) if args else key
     return text % args if args else text
 
@@ -35,11 +49,11 @@ def check_header(name, value):
     name or value that is not a str, or one with CR, LF or NUL (a name also with space or ':').
     The value is never shown: it may be the key."""
     if not isinstance(name, str) or not isinstance(value, str):
-        raise OpenAIError(say("hdr_type", name if isinstance(name, str) else type(name).__name__))
+        raise OpenAIError(say(_HDR_TYPE, name if isinstance(name, str) else type(name).__name__))
     if not name or ":" in name or " " in name or "\r" in name or "\n" in name or "\0" in name:
-        raise OpenAIError(say("hdr_name", name[:40]))
+        raise OpenAIError(say(_HDR_NAME, name[:40]))
     if "\r" in value or "\n" in value or "\0" in value:
-        raise OpenAIError(say("hdr_value", name))
+        raise OpenAIError(say(_HDR_VALUE, name))
 
 
 class APIError(OpenAIError):
@@ -54,12 +68,11 @@ class APIError(OpenAIError):
     def __init__(self, message, body=None, headers=None):
         super().__init__(message)
         self.message = message
-        self.body = body
+        # as openai-python: the answer's "error" object when it has one, else the whole body
+        self.body = body = body.get("error", body) if isinstance(body, dict) else body
         self.headers = headers or {}
         self.request_id = self.headers.get("x-request-id")
-        err = body.get("error", body) if isinstance(body, dict) else None
-        if not isinstance(err, dict):
-            err = {}
+        err = body if isinstance(body, dict) else {}
         self.type = err.get("type")
         self.code = err.get("code")
         self.param = err.get("param")
@@ -71,8 +84,8 @@ class APIConnectionError(APIError):
     `cause` keeps the low-level exception."""
 
     def __init__(self, message=None, cause=None):
-        message = message or say("conn_error")
+        message = message or say(_CONN_ERROR)
         if cause is not None:
-            message = say("with_cause", message, type(cause).__name__, cause)
+            message = say(_WITH_CAUSE, message, type(cause).__name__, cause)
         super().__init__(message)
         self.cause = cause

@@ -6,6 +6,15 @@
 from ._errors import APIConnectionError, APIError, say
 from ._json import JSONError, loads
 
+try:
+    from micropython import const
+except ImportError:  # CPython: const(x) is just x
+    const = int
+
+# message numbers (the texts are in _messages)
+_TIMED_OUT = const(2)
+_HTML_PAGE = const(45)
+
 
 class APIStatusError(APIError):
     def __init__(self, message, status_code, body=None, headers=None):
@@ -24,7 +33,7 @@ class APIResponseValidationError(APIError):
 
 class APITimeoutError(APIConnectionError):
     def __init__(self, cause=None):
-        super().__init__(say("timed_out"), cause)
+        super().__init__(say(_TIMED_OUT), cause)
 
 
 # openai-python's error per status. Kept here, off the happy path: each class costs RAM.
@@ -81,8 +90,10 @@ def status_error(status, body, headers):
         err = body.get("error")
         if isinstance(err, dict):
             msg = err.get("message")
-        elif isinstance(err, str):
+        elif isinstance(err, str):  # {"error": "text"} (Ollama and others)
             msg = err
+        elif isinstance(body.get("message"), str):  # {"object": "error", "message": ...} (vLLM)
+            msg = body["message"]
     elif body:
         msg = body
     text = "Error code: %d" % status
@@ -140,7 +151,7 @@ def invalid(key, resp, cause):
 def not_json(resp):
     """A 2xx answer that is an HTML page where JSON was expected."""
     body = _read(resp, 512)
-    return APIResponseValidationError(say("html_page", text_of(body)), resp.status, resp.headers)
+    return APIResponseValidationError(say(_HTML_PAGE, text_of(body)), resp.status, resp.headers)
 
 
 def retry_delay(e, attempt, max_retries):

@@ -6,10 +6,31 @@ import sys
 
 from ._errors import APIConnectionError, check_header, say
 
+_UNSET = object()  # (a timeout not set yet)
+
 try:
     from micropython import const
 except ImportError:  # CPython: const(x) is just x
     const = int
+
+# message numbers (the texts are in _messages)
+_CLOSED = const(8)
+_LOST = const(9)
+_REQ_FAILED = const(10)
+_NO_ANSWER = const(11)
+_RECLOSING = const(12)
+_NOT_HTTP = const(13)
+_HDR_BIG = const(14)
+_HDR_CUT = const(15)
+_BAD_HEADER = const(16)
+_BAD_LENGTH = const(17)
+_BAD_TE = const(18)
+_INTERIM = const(19)
+_ABANDONED = const(23)
+_CHUNK_SIZE = const(24)
+_CHUNK_CUT = const(25)
+_CHUNK_END = const(26)
+_BODY_CUT = const(27)
 
 
 try:
@@ -45,7 +66,11 @@ def _is_hex(text):
 
 
 def _is_timeout(e):
-    # ETIMEDOUT on Linux (110) and in lwIP (116); EAGAIN (11) is what a timed-out ESP32 read gives
+    # ETIMEDOUT on Linux (110) and in lwIP (116); EAGAIN (11) is what a timed-out ESP32 read gives;
+    # an error already typed is a timeout when it is APITimeoutError (named, so that _fail, where
+    # it lives, need not load)
+    if isinstance(e, APIConnectionError):
+        return type(e).__name__ == "APITimeoutError"
     return isinstance(e, _TIMEOUT_TYPES) or getattr(e, "errno", None) in (110, 116, 11)
 
 
@@ -68,12 +93,8 @@ class Conn:
         self.host = host
         self.port = port
         self._ctx = tls_context  # an SSLContext for https
-        if isinstance(timeout, (tuple, list)):
-            self.connect_timeout, self.read_timeout = timeout
-        else:
-            self.connect_timeout = self.read_timeout = timeout
-        # the read timeout in milliseconds (-1: none), made once: no float per read
-        self.read_ms = -1 if self.read_timeout is None else int(self.read_timeout * 1000)
+        self._given = _UNSET
+        self.set_timeout(timeout)
         self.buf = bytearray(bufsize)
         self.mv = memoryview(self.buf)
         self.pos = self.end = 0
@@ -87,6 +108,18 @@ class Conn:
         # Every read and write checks it and waits no longer than what is left, so a server
         # that drips bytes cannot stretch a call past it.
         self.deadline = None  # type: int | None
+
+    def set_timeout(self, timeout):
+        """Seconds each connect and each read may wait (None: no limit), or (connect, read)."""
+        if timeout is self._given:
+            return
+        self._given = timeout
+        if isinstance(timeout, (tuple, list)):
+            self.connect_timeout, self.read_timeout = timeout
+        else:
+            self.connect_timeout = self.read_timeout = timeout
+        # the read timeout in milliseconds (-1: none), made once: no float per read
+        self.read_ms = -1 if self.read_timeout is None else int(self.read_timeout * 1000)
 
     def close(self):
         s = self.sock
@@ -163,7 +196,7 @@ class Conn:
         # Up to len(mv) bytes into mv, as soon as any are there; 0 at the end of the stream.
         s = self.sock
         if s is None:
-            raise APIConnectionError(say("closed"))
+            raise APIConnectionError(say(_CLOSED))
         try:
             if not _MPY:
                 self._bound()
@@ -187,7 +220,7 @@ class Conn:
                     raise OSError(110)  # ETIMEDOUT, as a blocking read would have raised
         except (OSError, ValueError) as e:
             self.close()
-            raise net_error(e, say("lost"))
+            raise net_error(e, say(_LOST))
 
     def _line(self, budget, limit=_MAX_HEADER_BYTES):
         # One CRLF- or LF-terminated line as bytes, without the terminator; None at EOF. Longer
@@ -200,7 +233,7 @@ class Conn:
             out += buf[self.pos : stop]
             if len(out) > budget:
                 self.close()
-                raise APIConnectionError(say("hdr_big", limit))
+                raise APIConnectionError(say(_HDR_BIG, limit))
             if i >= 0:
                 self.pos = i + 1
                 return out[:-1] if out.endswith(b"\r") else out
@@ -218,7 +251,7 @@ class Conn:
         n = 0
         s = self.sock
         if s is None:
-            raise APIConnectionError(say("closed"))
+            raise APIConnectionError(say(_CLOSED))
         send = s.write if _MPY else s.sendall
         self._bound()
         for p in pieces:
@@ -238,10 +271,11 @@ class Conn:
 
     # --- one exchange --------------------------------------------------------------------
 
-    def request(self, method, target, headers, body_len=None, body=None):
+    def request(self, method, target, headers, body_len=None, body=None, all_headers=False):
         """Send a request and read its status and headers. `headers` is a list of
         (name, value) str pairs; `body` a callable returning an iterator of bytes pieces
-        (called again if the request must be resent on a fresh connection)."""
+        (called again if the request must be resent on a fresh connection); all_headers: keep
+        every header of a 2xx answer too (up to 2 KB of them), not only those the client needs."""
         for k, v in headers:
             check_header(k, v)
         if self.busy is not None or self.pos < self.end:
@@ -266,14 +300,14 @@ class Conn:
                 self.close()
                 if reused and not _is_timeout(e):
                     continue  # the server had closed the idle connection: once more
-                raise net_error(e, say("req_failed", self.host))
+                raise net_error(e, say(_REQ_FAILED, self.host))
             if status_line is None:
                 self.close()
                 if reused:
                     continue
-                raise APIConnectionError(say("no_answer"))
-            return self._response(method, status_line)
-        raise APIConnectionError(say("reclosing"))
+                raise APIConnectionError(say(_NO_ANSWER))
+            return self._response(method, status_line, all_headers)
+        raise APIConnectionError(say(_RECLOSING))
 
     def _pieces(self, method, target, headers, body_len, body):
         # head and body through one gathering write: a small request leaves in one segment
@@ -297,7 +331,7 @@ class Conn:
             for p in body():
                 yield p
 
-    def _response(self, method, status_line):
+    def _response(self, method, status_line, all_headers):
         # The status line and headers of the answer. Interim 1xx answers before it are skipped, up
         # to _MAX_1XX of them (101 Switching Protocols is never asked for, so it is refused).
         interim = 0
@@ -306,24 +340,24 @@ class Conn:
             if (len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or len(parts[1]) != 3
                     or not parts[1].isdigit() or not 100 <= int(parts[1]) <= 599):
                 self.close()
-                raise APIConnectionError(say("not_http", status_line[:80]))
+                raise APIConnectionError(say(_NOT_HTTP, status_line[:80]))
             status = int(parts[1])
-            headers = self._headers(status, _MAX_HEADER_BYTES - len(status_line))
+            headers = self._headers(status >= 300 or all_headers, _MAX_HEADER_BYTES - len(status_line))
             if status >= 200:
                 return Response(self, status, headers, method, parts[0] == b"HTTP/1.0")
             interim += 1
             if status == 101 or interim > _MAX_1XX:
                 self.close()
-                raise APIConnectionError(say("interim", status))
+                raise APIConnectionError(say(_INTERIM, status))
             status_line = self._line(_MAX_HEADER_BYTES)
             if status_line is None:
                 self.close()
-                raise APIConnectionError(say("no_answer"))
+                raise APIConnectionError(say(_NO_ANSWER))
 
-    def _headers(self, status, budget):
+    def _headers(self, keep_all, budget):
         # The header fields up to the blank line (at most budget bytes), as a dict of lower-cased
         # names. A 2xx answer keeps only those the client needs (OpenAI sends ~25; a dict of them
-        # all costs KBs); an error keeps all, up to _ERROR_HEADERS bytes of them (then those only).
+        # all costs KBs); keep_all (an error) keeps all, up to _ERROR_HEADERS bytes of them.
         keep = ("content-type", "content-length", "transfer-encoding", "connection", "x-request-id")
         headers = {}
         kept = 0
@@ -331,17 +365,17 @@ class Conn:
             line = self._line(budget)
             if line is None:
                 self.close()
-                raise APIConnectionError(say("hdr_cut"))
+                raise APIConnectionError(say(_HDR_CUT))
             if not line:
                 return headers
             budget -= len(line) + 2
             c = line.find(b":")
             if c <= 0 or line[c - 1] in b" \t":
                 self.close()
-                raise APIConnectionError(say("bad_header", line[:80]))
+                raise APIConnectionError(say(_BAD_HEADER, line[:80]))
             try:
                 k = str(line[:c], "utf-8").strip().lower()
-                if status >= 300:
+                if keep_all:
                     kept += len(line)
                     if kept > _ERROR_HEADERS and k not in keep:
                         continue
@@ -350,7 +384,7 @@ class Conn:
                 v = str(line[c + 1 :], "latin-1" if not _MPY else "utf-8").strip()
             except UnicodeError:
                 self.close()
-                raise APIConnectionError(say("bad_header", line[:80]))
+                raise APIConnectionError(say(_BAD_HEADER, line[:80]))
             headers[k] = headers[k] + ", " + v if k in headers else v
 
 
@@ -370,14 +404,14 @@ class Response:
             # Content-Length sent beside it, and then the connection is not reused
             if te.lower() != "chunked":
                 conn.close()
-                raise APIConnectionError(say("bad_te", te[:40]))
+                raise APIConnectionError(say(_BAD_TE, te[:40]))
             self.left = _CHUNKED
             self.chunk = 0
         elif cl is not None:
             digits = cl.encode()
             if not digits.isdigit() or len(digits) > 18:  # 1*DIGIT (ASCII only): no sign, no list, no spaces
                 conn.close()
-                raise APIConnectionError(say("bad_length", cl[:40]))
+                raise APIConnectionError(say(_BAD_LENGTH, cl[:40]))
             self.left = int(cl)
         else:
             self.left = _UNTIL_CLOSE
@@ -403,18 +437,18 @@ class Response:
             return 0
         c = self.conn
         if c.busy is not self:
-            raise APIConnectionError(say("abandoned"))
+            raise APIConnectionError(say(_ABANDONED))
         left = self.left
         if left == _CHUNKED:
             if not self.chunk:
                 line = c._line(1024)
                 if line is None:
                     c.close()
-                    raise APIConnectionError(say("chunk_cut"))
+                    raise APIConnectionError(say(_CHUNK_CUT))
                 hexits = line.split(b";")[0].rstrip(b" \t")  # chunk-ext after ';' is ignored
                 if not _is_hex(hexits):  # no sign, no 0x, no _
                     c.close()
-                    raise APIConnectionError(say("chunk_size", line[:40]))
+                    raise APIConnectionError(say(_CHUNK_SIZE, line[:40]))
                 size = int(hexits, 16)
                 if not size:
                     budget = _MAX_TRAILERS  # trailer fields up to the blank line, bounded
@@ -422,7 +456,7 @@ class Response:
                         t = c._line(budget, _MAX_TRAILERS)
                         if t is None:
                             c.close()
-                            raise APIConnectionError(say("chunk_cut"))
+                            raise APIConnectionError(say(_CHUNK_CUT))
                         if not t:
                             break
                         budget -= len(t) + 2
@@ -449,12 +483,12 @@ class Response:
                 c.close()
                 return 0
             c.close()
-            raise APIConnectionError(say("body_cut"))
+            raise APIConnectionError(say(_BODY_CUT))
         if left == _CHUNKED:
             self.chunk -= n
             if not self.chunk and c._line(16) != b"":
                 c.close()
-                raise APIConnectionError(say("chunk_end"))
+                raise APIConnectionError(say(_CHUNK_END))
         elif left != _UNTIL_CLOSE:
             self.left -= n
             if not self.left:

@@ -13,6 +13,24 @@ try:
 except ImportError:  # CPython: const(x) is just x
     const = int
 
+# message numbers (the texts are in _messages)
+_TOKEN_LONG = const(28)
+_EXPECTED = const(29)
+_CUT_EXPECT = const(30)
+_COMMA_OR = const(31)
+_COMMA_END = const(32)
+_CONTROL = const(33)
+_UNTERM = const(34)
+_BAD_UTF8 = const(35)
+_BAD_U = const(36)
+_UNEXPECTED = const(37)
+_TRUNCATED = const(38)
+_NUM_LONG = const(39)
+_TOO_DEEP = const(40)
+_KEY_TYPE = const(41)
+_JSON_BYTES = const(42)
+_JSON_TYPE = const(43)
+
 
 _MPY = sys.implementation.name == "micropython"
 _QUOTE = const(0x22)
@@ -78,20 +96,20 @@ def _text(raw, start):
     try:
         s = str(raw, "utf-8", "surrogatepass")
     except UnicodeError:
-        raise JSONError("bad_utf8", start)
+        raise JSONError(_BAD_UTF8, start)
     if len(s) != len(raw) and _MPY:
         # MicroPython's str() takes what CPython's UTF-8 decoder refuses: overlong forms and code
         # points past U+10FFFF. Bytes that never start a character, then the lead bytes that start
         # them with the least their next byte must be
         for b in (b"\xc0", b"\xc1", b"\xf5", b"\xf6", b"\xf7"):
             if raw.find(b) >= 0:
-                raise JSONError("bad_utf8", start)
+                raise JSONError(_BAD_UTF8, start)
         for b, lo in ((b"\xe0", 0xA0), (b"\xf0", 0x90), (b"\xf4", 0x80)):
             i = raw.find(b)
             while i >= 0:
                 nxt = raw[i + 1] if i + 1 < len(raw) else 0
                 if not lo <= nxt <= (0x8F if lo == 0x80 else 0xBF):
-                    raise JSONError("bad_utf8", start)
+                    raise JSONError(_BAD_UTF8, start)
                 i = raw.find(b, i + 1)
     return s
 
@@ -128,7 +146,7 @@ class Reader:
         mv = self._mv
         keep = self.end - self.pos
         if keep >= len(mv):
-            raise self.error(say("token_long", len(mv)))
+            raise self.error(say(_TOKEN_LONG, len(mv)))
         if keep:
             mv[0:keep] = bytes(mv[self.pos : self.end])
         self.base += self.pos
@@ -167,7 +185,7 @@ class Reader:
     def _expect(self, want, what):
         c = self.peek()
         if c != want:
-            raise self.error(say("expected" if c >= 0 else "cut_expect", what))
+            raise self.error(say(_EXPECTED if c >= 0 else _CUT_EXPECT, what))
         self.pos += 1
 
     def _after(self, close):
@@ -178,7 +196,7 @@ class Reader:
         if c == close:
             return False
         if c != _COMMA:
-            raise self.error(say("comma_or", chr(close)), self.pos - 1)
+            raise self.error(say(_COMMA_OR, chr(close)), self.pos - 1)
         return True
 
     def items(self, want=None):
@@ -224,7 +242,7 @@ class Reader:
                 if min(piece) < 32:
                     for k in range(i, stop):
                         if buf[k] < 32:
-                            raise self.error("control", k)
+                            raise self.error(_CONTROL, k)
                 if out is None:
                     if b < 0 and q >= 0:
                         self.pos = q + 1
@@ -241,19 +259,19 @@ class Reader:
                 self.pos = q + 1
                 return _text(out, start)
             elif not self._more():
-                raise self.error("unterm")
+                raise self.error(_UNTERM)
 
     def _hex4(self, at):
         h = bytes(self.buf[at : at + 4])
         for c in h:
             if c not in b"0123456789abcdefABCDEF":
-                raise self.error("bad_u", at)
+                raise self.error(_BAD_U, at)
         return int(h, 16)
 
     def _escape(self):
         # At a backslash. Returns the UTF-8 bytes it stands for.
         if not self._need(2):
-            raise self.error("unterm")
+            raise self.error(_UNTERM)
         p = self.pos
         c = self.buf[p + 1]
         if c != 0x75:
@@ -263,7 +281,7 @@ class Reader:
             self.pos = p + 2
             return b'"\\/\x08\x0c\n\r\t'[k : k + 1]  # the byte each stands for
         if not self._need(6):
-            raise self.error("unterm")
+            raise self.error(_UNTERM)
         p = self.pos
         cp = self._hex4(p + 2)
         self.pos = p + 6
@@ -296,7 +314,7 @@ class Reader:
                     if self.buf[self.pos : self.pos + n] == lit:
                         self.pos += n
                         return float(val) if isinstance(val, str) else val
-            raise self.error("unexpected" if c >= 0 else "truncated")
+            raise self.error(_UNEXPECTED if c >= 0 else _TRUNCATED)
         i = self.pos
         while True:
             buf = self.buf
@@ -323,14 +341,18 @@ class Reader:
         try:
             return int(t)
         except ValueError:  # CPython's digit limit for huge ints
-            raise self.error("num_long")
+            raise self.error(_NUM_LONG)
 
     # --- whole values --------------------------------------------------------------------
 
-    def _key(self):
+    def _key(self, keep=True):
+        # keep=False (a walk that only compares keys): not kept for sharing, so a pick holds no
+        # table of the answer's keys
         self._expect(_QUOTE, "a string key")
         k = self._string()
         self._expect(_COLON, "':'")
+        if not keep:
+            return k
         keys = self._keys  # the first 64 distinct keys are kept once: a list of objects shares them
         s = keys.get(k)
         if s is None:
@@ -355,7 +377,7 @@ class Reader:
                     self.pos += 1
                 else:
                     if len(stack) >= self.max_depth:
-                        raise self.error(say("too_deep", self.max_depth))
+                        raise self.error(say(_TOO_DEEP, self.max_depth))
                     stack.append(v)
                     keys.append(self._key() if close == _RBRACE else None)
                     c = self.peek()
@@ -386,7 +408,7 @@ class Reader:
                     v = stack.pop()
                     keys.pop()
                     continue
-                raise self.error("comma_end" if c >= 0 else "truncated")
+                raise self.error(_COMMA_END if c >= 0 else _TRUNCATED)
 
     # --- skipping ------------------------------------------------------------------------
 
@@ -413,7 +435,7 @@ class Reader:
                 j -= 1
             self.pos = e - ((e - 1 - j) & 1)
             if not self._more():
-                raise self.error("unterm")
+                raise self.error(_UNTERM)
 
     def _skip_nested(self):
         # After an opening bracket: count brackets between strings with count().
@@ -464,7 +486,7 @@ class Reader:
                 e = self.end
             self.pos = i
             if not self._more():
-                raise self.error("truncated")
+                raise self.error(_TRUNCATED)
 
     def skip(self):
         """Pass over the next value without building it. Strings and brackets are checked;
@@ -498,7 +520,7 @@ def dump_iter(obj):
         sep = b""
         for k in obj:
             if not isinstance(k, str):
-                raise TypeError(say("key_type", type(k).__name__))
+                raise TypeError(say(_KEY_TYPE, type(k).__name__))
             yield sep
             sep = b","
             for p in dump_iter(k):
@@ -521,6 +543,6 @@ def dump_iter(obj):
 
         yield json.dumps(obj).encode()
     elif isinstance(obj, (bytes, bytearray)):
-        raise TypeError(say("json_bytes"))
+        raise TypeError(say(_JSON_BYTES))
     else:
-        raise TypeError(say("json_type", type(obj).__name__))
+        raise TypeError(say(_JSON_TYPE, type(obj).__name__))

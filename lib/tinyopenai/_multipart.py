@@ -4,6 +4,17 @@
 from ._api import params_items
 from ._errors import OpenAIError, say
 
+try:
+    from micropython import const
+except ImportError:  # CPython: const(x) is just x
+    const = int
+
+# message numbers (the texts are in _messages)
+_READ_FAIL = const(58)
+_UPLOAD_SRC = const(59)
+_SRC_SHORT = const(60)
+
+
 _CHUNK = 1024
 
 
@@ -18,19 +29,35 @@ def _size(src):
             size = os.stat(src)[6]
             open(src, "rb").close()
         except OSError as e:
-            raise OpenAIError(say("read_fail", src, e))
+            raise OpenAIError(say(_READ_FAIL, src, e))
         return size, src
     if hasattr(src, "read") and hasattr(src, "seek"):
         here = src.tell()
         end = src.seek(0, 2)
         src.seek(here)
         return (end if end is not None else src.tell()) - here, here
-    raise TypeError(say("upload_src"))
+    raise TypeError(say(_UPLOAD_SRC))
+
+
+def _file(src):
+    # (filename, source, content type) of an upload given without a filename, named as
+    # openai-python (through httpx) names it: a path's or a file object's base name, else "upload"
+    name = src if isinstance(src, str) else getattr(src, "name", None)
+    name = name.replace("\\", "/").split("/")[-1] if isinstance(name, str) and name else "upload"
+    ext = name[name.rfind(".") + 1 :].lower() if "." in name else ""
+    for kind, exts in (("image/png", "png"), ("image/jpeg", "jpg jpeg"), ("image/webp", "webp"), ("image/gif", "gif"),
+                       ("audio/mpeg", "mp3 mpga mpeg"), ("audio/x-wav", "wav"), ("audio/mp4", "m4a"),
+                       ("video/mp4", "mp4"), ("audio/ogg", "ogg"), ("video/webm", "webm"), ("audio/flac", "flac"),
+                       ("application/json", "json"), ("text/plain", "txt"), ("application/pdf", "pdf")):
+        if ext and ext in exts.split():
+            return name, src, kind
+    return name, src, "application/octet-stream"
 
 
 class Form:
-    """fields: {name: value} (lists repeat the name, as for timestamp_granularities[]);
-    files: {name: source or (filename, source[, content_type])}."""
+    """fields: {name: value} (as openai-python sends them: a list as name[], a dict as
+    name[key]); files: {name: source, (filename, source[, content_type]), or a list of those
+    (sent as name[])}. A source is a path, bytes or a file object."""
 
     def __init__(self, fields, files, progress=None):
         import os
@@ -44,16 +71,19 @@ class Form:
             val = text.encode()
             self._parts.append((head.encode(), val, len(val), None))
         for name in files:
-            spec = files[name]
-            if not isinstance(spec, tuple):
-                fname = spec.replace("\\", "/").split("/")[-1] if isinstance(spec, str) else name
-                spec = (fname, spec)
-            fname, src = spec[0], spec[1]
-            ctype = spec[2] if len(spec) > 2 else "application/octet-stream"
-            size, start = _size(src)
-            head = '--%s\r\nContent-Disposition: form-data; name="%s"; filename="%s"\r\nContent-Type: %s\r\n\r\n' % (
-                self.boundary, name, fname.replace('"', "%22"), ctype)
-            self._parts.append((head.encode(), src, size, start if not isinstance(src, str) else None))
+            specs = files[name]
+            if isinstance(specs, list):
+                name += "[]"
+            else:
+                specs = (specs,)
+            for spec in specs:
+                spec = _file(spec) if not isinstance(spec, tuple) else spec
+                fname, src = spec[0], spec[1]
+                ctype = spec[2] if len(spec) > 2 else _file(fname)[2]
+                size, start = _size(src)
+                head = ('--%s\r\nContent-Disposition: form-data; name="%s"; filename="%s"\r\n'
+                        'Content-Type: %s\r\n\r\n') % (self.boundary, name, fname.replace('"', "%22"), ctype)
+                self._parts.append((head.encode(), src, size, start if not isinstance(src, str) else None))
         self.tail = ("--%s--\r\n" % self.boundary).encode()
         self.length = sum(len(p[0]) + p[2] + 2 for p in self._parts) + len(self.tail)
 
@@ -86,7 +116,7 @@ class Form:
                             n = len(chunk)
                             buf[:n] = chunk
                         if not n:
-                            raise OpenAIError(say("src_short", left))
+                            raise OpenAIError(say(_SRC_SHORT, left))
                         n = min(n, left)
                         yield memoryview(buf)[:n]
                         left -= n

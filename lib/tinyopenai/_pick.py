@@ -48,7 +48,7 @@ def _walk(rd, node, res):
         return
     idx = 0
     while True:
-        child = node.get(rd._key() if close == 0x7D else idx)
+        child = node.get(rd._key(False) if close == 0x7D else idx)
         if child is None:
             rd.skip()
         else:

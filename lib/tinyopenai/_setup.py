@@ -13,8 +13,9 @@ from . import DEFAULT_BASE_URL, __version__
 from ._errors import OpenAIError, check_header
 
 
-def init(c, ctx, api_key, base_url, organization, project, max_retries, ca, insecure, default_headers, sleep):
-    """The body of OpenAI.__init__ (see there): -> (tls, host, port, ctx) for its connection."""
+def init(c, ctx, api_key, base_url, organization, project, ca, insecure, default_headers, sleep):
+    """The body of OpenAI.__init__ (see there): -> (tls, host, port, ctx) for its connection,
+    and its headers."""
     api_key = api_key or getenv("OPENAI_API_KEY")
     if not api_key:
         raise OpenAIError("no API key: pass api_key= or set OPENAI_API_KEY")
@@ -24,8 +25,9 @@ def init(c, ctx, api_key, base_url, organization, project, max_retries, ca, inse
     tls, host, port, c._prefix = parse_url(c.base_url)
     # ctx: the constructor made it unless base_url was plain http (then tls is False here)
     ctx = context(ctx, ca, insecure) if tls else None
-    c.max_retries = max_retries
     h = [("Authorization", "Bearer " + api_key)]
+    organization = organization or getenv("OPENAI_ORG_ID")
+    project = project or getenv("OPENAI_PROJECT_ID")
     if organization:
         h.append(("OpenAI-Organization", organization))
     if project:
@@ -36,13 +38,12 @@ def init(c, ctx, api_key, base_url, organization, project, max_retries, ca, inse
             h.append((k, default_headers[k]))
     for k, v in h:  # refused now rather than at the first call
         check_header(k, v)
-    c._headers = h
     if sleep is None:
         import time
 
         sleep = time.sleep
     c._sleep = sleep
-    return tls, host, port, ctx
+    return tls, host, port, ctx, h
 
 
 def getenv(name):

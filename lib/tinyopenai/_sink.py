@@ -4,6 +4,16 @@
 
 from ._errors import OpenAIError, say
 
+try:
+    from micropython import const
+except ImportError:  # CPython: const(x) is just x
+    const = int
+
+# message numbers (the texts are in _messages)
+_WRITE_FAIL = const(61)
+_SINK_TYPE = const(62)
+_NO_RETRY = const(63)
+
 
 class Sink:
     def __init__(self, target):
@@ -15,14 +25,14 @@ class Sink:
             try:
                 self._f = open(target + ".part", "wb")
             except OSError as e:
-                raise OpenAIError(say("write_fail", target, e))
+                raise OpenAIError(say(_WRITE_FAIL, target, e))
             self._write = self._f.write
         elif hasattr(target, "write"):
             self._write = target.write
         elif callable(target):
             self._write = target
         else:
-            raise TypeError(say("sink_type", type(target).__name__))
+            raise TypeError(say(_SINK_TYPE, type(target).__name__))
 
     def restart(self):
         """Before a retry: start the answer again (a path can; a file or callable that already
@@ -30,7 +40,7 @@ class Sink:
         if not self.count:
             return
         if self._path is None:
-            raise OpenAIError(say("no_retry", self.count))
+            raise OpenAIError(say(_NO_RETRY, self.count))
         if self._f is not None:
             self._f.close()
         self._f = open(self._path + ".part", "wb")

@@ -9,6 +9,19 @@ from ._errors import APIError, say
 from ._json import JSONError, Reader, _text, loads
 from ._pick import compile_paths, pick
 
+try:
+    from micropython import const
+except ImportError:  # CPython: const(x) is just x
+    const = int
+
+# message numbers (the texts are in _messages)
+_EVENT_LONG = const(46)
+_EVENT_BIG = const(47)
+_BAD_EVENT = const(48)
+_BAD_STREAM = const(49)
+_ERROR_EVT = const(50)
+_FINAL_PICK = const(54)
+
 
 class Events:
     """Pulls (event name or None, data bytes) pairs from readinto(memoryview) -> n through the
@@ -53,12 +66,12 @@ class Events:
             if e > i:
                 # checked before it grows: a line over the cap is never built
                 if (0 if part is None else len(part)) + e - i > self.max_event:
-                    raise JSONError(say("event_long", self.max_event), self.base + i)
+                    raise JSONError(say(_EVENT_LONG, self.max_event), self.base + i)
                 try:
                     part = bytes(buf[i:e]) if part is None else part + buf[i:e]
                 except MemoryError:  # under the cap, yet more than this heap has in one piece
                     part = None
-                    raise JSONError(say("event_long", self.max_event), self.base + i)
+                    raise JSONError(say(_EVENT_LONG, self.max_event), self.base + i)
             self.base += e
             self.pos = self.end = 0
             k = self._rd(self.mv)
@@ -88,7 +101,7 @@ class Events:
                 value = value[1:]
             if field == b"data":
                 if data is not None and len(data) + 1 + len(value) > self.max_event:
-                    raise JSONError(say("event_big", self.max_event), self.base + self.pos)
+                    raise JSONError(say(_EVENT_BIG, self.max_event), self.base + self.pos)
                 try:
                     if data is None:
                         data = bytearray(value)
@@ -97,20 +110,23 @@ class Events:
                         data += value
                 except MemoryError:  # under the cap, yet more than this heap has in one piece
                     data = None
-                    raise JSONError(say("event_big", self.max_event), self.base + self.pos)
+                    raise JSONError(say(_EVENT_BIG, self.max_event), self.base + self.pos)
             elif field == b"event":
                 name = _text(value, self.base + self.pos)
 
 
 class Stream:
     """Iterator over a server-sent event stream: each event's JSON payload (or the picked
-    value of it), up to [DONE]. The connection is released when the stream ends, on close(),
-    or when the client makes its next request."""
+    value of it), or with events=True {"event": name, "data": payload}, up to [DONE]. The
+    connection is released when the stream ends, on close(), or when the client makes its next
+    request. Without pick, get_final_completion() (chat) and get_final_response() (Responses)
+    read the rest and give the whole answer, merged as it went by (_final)."""
 
     def __init__(self, client, resp, pick, events=False, end=None):
         self._resp = resp
         self._end = end  # the tick by which the whole stream must be done (total_timeout), or None
         self._pairs = events
+        self._final = None  # the merge of the payloads so far (unpicked streams only)
         self._events = Events(resp.readinto, client._buf)
         self._single = isinstance(pick, str)
         self._pick = None
@@ -131,9 +147,34 @@ class Stream:
         self._resp.conn.deadline = None
         self._resp.close()
 
+    def get_final_completion(self):
+        """The rest of a chat stream read; the whole completion (content, tool calls merged by
+        index, finish_reason, usage), as openai-python's."""
+        return self._rest()
+
+    get_final_response = get_final_completion  # (a Responses stream: its response.completed)
+
+    def _rest(self):
+        if self._pick is not None:
+            from ._errors import OpenAIError
+
+            raise OpenAIError(say(_FINAL_PICK))
+        for _ in self:
+            pass
+        return self._final.result() if self._final is not None else None
+
+    def _merge(self, v):
+        if self._final is None:
+            from ._final import merger
+
+            self._final = merger(v)
+        self._final.add(v)
+
     def __next__(self):
         while True:
             name, data = self._event()
+            if not data:
+                continue  # an empty data line (some compatible servers send one): no payload
             try:
                 if self._pick is None or name == "error":
                     v = loads(data)
@@ -141,23 +182,25 @@ class Stream:
                     if name == "error":
                         err = err or v
                     if err is None:
-                        return (name, v) if self._pairs else v
+                        if self._pick is None:
+                            self._merge(v)
+                        return {"event": name, "data": v} if self._pairs else v
                     self._fail(err)
                 vals = pick(Reader(data), self._pick)
             except JSONError as e:
                 self.close()
                 from ._fail import invalid  # (error path: loaded only now)
-                raise invalid("bad_event", self._resp, e)
+                raise invalid(_BAD_EVENT, self._resp, e)
             err = vals.pop()
             if err is not None:
                 self._fail(err)
             if self._single:
                 if vals[0] is not None:
-                    return (name, vals[0]) if self._pairs else vals[0]
+                    return {"event": name, "data": vals[0]} if self._pairs else vals[0]
             else:
                 for v in vals:
                     if v is not None:
-                        return (name, tuple(vals)) if self._pairs else tuple(vals)
+                        return {"event": name, "data": tuple(vals)} if self._pairs else tuple(vals)
 
     def _event(self):
         # (name, data) of the next event; StopIteration at [DONE] or the end of the body
@@ -172,7 +215,7 @@ class Stream:
         except JSONError as e:
             self.close()
             from ._fail import invalid  # (error path: loaded only now)
-            raise invalid("bad_stream", resp, e)
+            raise invalid(_BAD_STREAM, resp, e)
         except BaseException:  # a timeout, a lost connection, no memory: the socket goes too
             self.close()
             raise
@@ -188,4 +231,4 @@ class Stream:
     def _fail(self, err):
         self.close()
         msg = err.get("message") if isinstance(err, dict) else str(err)
-        raise APIError(msg or say("error_evt"), {"error": err}, self._resp.headers)
+        raise APIError(msg or say(_ERROR_EVT), {"error": err}, self._resp.headers)

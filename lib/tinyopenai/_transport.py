@@ -9,6 +9,17 @@ import sys
 from ._errors import APIConnectionError, say
 from ._http import net_error
 
+try:
+    from micropython import const
+except ImportError:  # CPython: const(x) is just x
+    const = int
+
+# message numbers (the texts are in _messages)
+_RESOLVE = const(4)
+_CONNECT = const(5)
+_NO_CTX = const(6)
+_HANDSHAKE = const(7)
+
 
 def connect(conn):
     """(sock, raw) for conn: the socket to read and write (TLS if conn.tls) and the plain one
@@ -16,9 +27,9 @@ def connect(conn):
     try:
         ai = socket.getaddrinfo(conn.host, conn.port, 0, socket.SOCK_STREAM)
     except OSError as e:
-        raise APIConnectionError(say("resolve", conn.host), e)
+        raise APIConnectionError(say(_RESOLVE, conn.host), e)
     if not ai:
-        raise APIConnectionError(say("resolve", conn.host))
+        raise APIConnectionError(say(_RESOLVE, conn.host))
     af, _, _, _, addr = ai[0][:5]
     s = raw = socket.socket(af, socket.SOCK_STREAM)
     try:
@@ -34,16 +45,16 @@ def connect(conn):
             pass
     except (OSError, ValueError) as e:
         s.close()
-        raise net_error(e, say("connect", conn.host, conn.port))
+        raise net_error(e, say(_CONNECT, conn.host, conn.port))
     if conn.tls:
         if conn._ctx is None:
             s.close()
-            raise APIConnectionError(say("no_ctx"))
+            raise APIConnectionError(say(_NO_CTX))
         try:
             s = conn._ctx.wrap_socket(s, server_hostname=conn.host)
         except (OSError, ValueError) as e:
             s.close()
-            raise net_error(e, say("handshake", conn.host))
+            raise net_error(e, say(_HANDSHAKE, conn.host))
     # MicroPython's TLS socket has no settimeout (its reads wait as the plain one below it does);
     # CPython's wrap_socket detaches the plain one, and the TLS socket has it
     return s, raw if sys.implementation.name == "micropython" else s

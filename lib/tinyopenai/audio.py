@@ -6,22 +6,21 @@ from ._api import Resource
 class Speech(Resource):
     path = "/audio/speech"
 
-    def create(self, input, voice, model="tts-1", sink=None, extra_headers=None, **params):
-        """POST /audio/speech -> bytes written to sink (returns their count), or the bytes."""
+    def create(self, *, input, model, voice, **params):
+        """POST /audio/speech -> bytes written to sink= (returns their count), or the bytes."""
         params["input"] = input
-        params["voice"] = voice
         params["model"] = model
-        return self._call("POST", (), params, sink=sink, extra_headers=extra_headers)
+        params["voice"] = voice
+        return self._call("POST", (), params, accept="application/octet-stream")
 
 
 class Transcriptions(Resource):
     path = "/audio/transcriptions"
 
-    def create(self, file, model="whisper-1", pick=None, progress=None, extra_headers=None, **params):
+    def create(self, *, file, model, **params):
         """POST (multipart) -> the JSON answer, or the text for text/srt/vtt formats."""
         params["model"] = model
-        r = self._call("POST", (), params, files={"file": file}, pick=pick, progress=progress,
-                       extra_headers=extra_headers)
+        r = self._call("POST", (), params, files={"file": file})
         return str(r, "utf-8") if isinstance(r, bytes) else r
 
 

@@ -1,18 +1,17 @@
-# Chat completions: client.chat.completions.*
+# Chat completions: client.chat.completions.create
+from . import Service
 
 
-class _Completions:
-    def __init__(self, client):
-        self._c = client
-
-    def create(self, model, messages, stream=False, pick=None, extra_headers=None, **params):
-        """POST /chat/completions. Extra keyword arguments go into the JSON body.
+class _Completions(Service):
+    def create(self, *, model, messages, stream=False, **params):
+        """POST /chat/completions. Other keyword arguments go into the JSON body, but for the
+        per-call options (pick, extra_headers, extra_query, extra_body, timeout, ...).
         stream=True returns an iterator over the chunks (or their picked values)."""
         params["model"] = model
         params["messages"] = messages
         if stream:
             params["stream"] = True
-        return self._c.request("POST", "/chat/completions", params, stream=stream, pick=pick, headers=extra_headers)
+        return self._send("POST", "/chat/completions", params, stream=stream)
 
 
 class Chat:

@@ -4,24 +4,32 @@
 # request is sent, while the heap still has room in one piece, and filled in place.
 from array import array
 
+from . import Service
 from ._decode import B64Decoder, data_answer, floats_into, string_into
 from ._errors import say
+
+try:
+    from micropython import const
+except ImportError:  # CPython: const(x) is just x
+    const = int
+
+# message numbers (the texts are in _messages)
+_NOT_F32 = const(57)
+
 
 # the vector sizes of OpenAI's embedding models (dimensions= wins)
 _DIMS = {"text-embedding-3-large": 3072, "text-embedding-3-small": 1536, "text-embedding-ada-002": 1536}
 
 
-class Embeddings:
-    def __init__(self, client):
-        self._c = client
-
-    def create(self, input, model, encoding_format="base64", pick=None, extra_headers=None, **params):
-        """POST /embeddings -> the answer, with each data[i]["embedding"] an array('f')."""
+class Embeddings(Service):
+    def create(self, *, input, model, encoding_format="base64", **params):
+        """POST /embeddings -> the answer, with each data[i]["embedding"] an array('f'). As
+        openai-python, it asks for base64 unless encoding_format= says otherwise."""
         params["input"] = input
         params["model"] = model
         params["encoding_format"] = encoding_format
-        if pick is not None:
-            return self._c.request("POST", "/embeddings", params, pick=pick, headers=extra_headers)
+        if params.get("pick") is not None:
+            return self._send("POST", "/embeddings", params)
         size = params.get("dimensions") or _DIMS.get(model)
         # one vector per string or token list in a list input, else one
         n = len(input) if isinstance(input, list) and input and not isinstance(input[0], int) else 1
@@ -43,7 +51,7 @@ class Embeddings:
 
             return data_answer(rd, "embedding", vector)
 
-        return self._c.request("POST", "/embeddings", params, consume=answer, headers=extra_headers)
+        return self._send("POST", "/embeddings", params, consume=answer)
 
 
 class _Into:
@@ -71,7 +79,7 @@ class _Into:
         del self.view  # CPython: an array with a live view cannot grow
         if self.extra:
             if len(self.extra) % 4:
-                raise ValueError(say("not_f32"))
+                raise ValueError(say(_NOT_F32))
             more = array("f")
             if hasattr(more, "frombytes"):  # CPython
                 more.frombytes(self.extra)
@@ -80,7 +88,7 @@ class _Into:
             arr.extend(more)
             return arr
         if self.n % 4:
-            raise ValueError(say("not_f32"))
+            raise ValueError(say(_NOT_F32))
         return arr if self.n == 4 * len(arr) else arr[: self.n // 4]  # fewer than expected
 
 

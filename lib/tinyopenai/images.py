@@ -8,30 +8,29 @@ from ._decode import B64Decoder, data_answer, string_into
 class Images(Resource):
     path = "/images"
 
-    def generate(self, prompt, sink=None, pick=None, extra_headers=None, **params):
+    def generate(self, *, prompt, **params):
         """POST /images/generations."""
         params["prompt"] = prompt
-        return self._image("generations", params, None, sink, pick, None, extra_headers)
+        return self._image("generations", params, None)
 
-    def edit(self, image, prompt, mask=None, sink=None, pick=None, progress=None, extra_headers=None, **params):
-        """POST /images/edits (multipart): image and mask are paths, bytes or file objects."""
+    def edit(self, *, image, prompt, mask=None, **params):
+        """POST /images/edits (multipart): image (or a list of them, sent as image[]) and mask
+        are paths, bytes or file objects."""
         params["prompt"] = prompt
         files = {"image": image}
         if mask is not None:
             files["mask"] = mask
-        return self._image("edits", params, files, sink, pick, progress, extra_headers)
+        return self._image("edits", params, files)
 
-    def create_variation(self, image, sink=None, pick=None, progress=None, extra_headers=None, **params):
+    def create_variation(self, *, image, **params):
         """POST /images/variations (multipart)."""
-        return self._image("variations", params, {"image": image}, sink, pick, progress, extra_headers)
+        return self._image("variations", params, {"image": image})
 
-    def _image(self, what, params, files, sink, pick, progress, extra_headers):
-        if sink is not None:
+    def _image(self, what, params, files):
+        if params.get("sink") is not None:
             params.setdefault("response_format", "b64_json")
-            return self._call("POST", (what,), params, files=files, sink=sink, consume=_decoded, progress=progress,
-                              extra_headers=extra_headers)
-        return self._call("POST", (what,), params, files=files, pick=pick, progress=progress,
-                          extra_headers=extra_headers)
+            return self._call("POST", (what,), params, files=files, consume=_decoded)
+        return self._call("POST", (what,), params, files=files)
 
 
 def _decoded(rd, sink):

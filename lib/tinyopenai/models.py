@@ -4,9 +4,15 @@ from ._api import Resource
 
 class Models(Resource):
     path = "/models"
-    list = Resource.list_all
-    retrieve = Resource.retrieve_one
-    delete = Resource.delete_one
+
+    def list(self, **params):
+        return self._list((), params)
+
+    def retrieve(self, model, **options):
+        return self._call("GET", (model,), None, **options)
+
+    def delete(self, model, **options):
+        return self._call("DELETE", (model,), None, **options)
 
 
 def service(client):

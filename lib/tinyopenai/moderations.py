@@ -1,15 +1,13 @@
 # Moderations: client.moderations.create
+from . import Service
 
 
-class Moderations:
-    def __init__(self, client):
-        self._c = client
-
-    def create(self, input, model="omni-moderation-latest", pick=None, extra_headers=None, **params):
-        """POST /moderations. input: a string, a list of strings, or multimodal parts."""
+class Moderations(Service):
+    def create(self, *, input, **params):
+        """POST /moderations. input: a string, a list of strings, or multimodal parts; the
+        server's default model unless model= is given."""
         params["input"] = input
-        params["model"] = model
-        return self._c.request("POST", "/moderations", params, pick=pick, headers=extra_headers)
+        return self._send("POST", "/moderations", params)
 
 
 def service(client):

@@ -1,6 +1,7 @@
 # Responses: client.responses.create / stream / retrieve / delete / cancel,
-# client.responses.input_items.list and client.responses.input_tokens.count. Streams yield (event, data) pairs such as
-# ("response.output_text.delta", {...}); pick= works per event.
+# client.responses.input_items.list and client.responses.input_tokens.count. A stream yields each
+# event's payload, as openai-python's: a dict whose "type" names it (response.output_text.delta,
+# ...); pick= works per event, and get_final_response() gives the finished response.
 from ._api import Resource
 
 
@@ -8,40 +9,43 @@ class InputItems(Resource):
     path = "/responses"
 
     def list(self, response_id, **params):
-        return self._list((response_id, "input_items"), **params)
+        return self._list((response_id, "input_items"), params)
 
 
 class InputTokens(Resource):
     path = "/responses/input_tokens"
 
-    def count(self, pick=None, extra_headers=None, **params):
+    def count(self, **params):
         """POST /responses/input_tokens: the tokens a create() with these parameters would use."""
-        return self._call("POST", (), params, pick=pick, extra_headers=extra_headers)
+        return self._call("POST", (), params)
 
 
 class Responses(Resource):
     path = "/responses"
-    retrieve = Resource.retrieve_one
-    delete = Resource.delete_one
-    cancel = Resource.cancel_one
 
     def __init__(self, client):
         Resource.__init__(self, client)
         self.input_items = InputItems(client)
         self.input_tokens = InputTokens(client)
 
-    def create(self, model, input=None, stream=False, pick=None, extra_headers=None, **params):
-        """POST /responses; stream=True iterates (event, data) pairs."""
-        params["model"] = model
-        if input is not None:
-            params["input"] = input
+    def create(self, *, stream=False, **params):
+        """POST /responses; stream=True iterates the events."""
         if stream:
             params["stream"] = True
-        return self._call("POST", (), params, stream=stream, events=stream, pick=pick, extra_headers=extra_headers)
+        return self._call("POST", (), params, stream=stream)
 
-    def stream(self, model, input=None, pick=None, extra_headers=None, **params):
-        """create(..., stream=True)."""
-        return self.create(model, input, True, pick, extra_headers, **params)
+    def stream(self, **params):
+        """create(..., stream=True), to be used as openai-python's: with ... as stream."""
+        return self.create(stream=True, **params)
+
+    def retrieve(self, response_id, **params):
+        return self._call("GET", (response_id,), params)
+
+    def delete(self, response_id, **options):
+        return self._call("DELETE", (response_id,), None, accept="*/*", **options)
+
+    def cancel(self, response_id, **options):
+        return self._call("POST", (response_id, "cancel"), None, **options)
 
 
 def service(client):

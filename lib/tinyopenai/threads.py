@@ -1,111 +1,118 @@
-# Threads (beta): client.beta.threads.create / retrieve / update / delete / create_and_run, with
-# .messages, .runs (create, list, retrieve, update, cancel, submit_tool_outputs, poll) and
-# .runs.steps. Run streams yield (event, data) pairs such as ("thread.message.delta", {...}).
+# Threads (beta): client.beta.threads.create / retrieve / update / delete / create_and_run
+# (and create_and_run_poll), with .messages, .runs (create, list, retrieve, update, cancel,
+# submit_tool_outputs, poll and the *_and_poll forms) and .runs.steps. A run stream yields
+# {"event": "thread.message.delta", "data": {...}} items, as openai-python's events read.
 from ._api import Resource
 
+# the statuses a run stops at (requires_action waits for tool outputs)
 TERMINAL = ("completed", "failed", "cancelled", "expired", "requires_action", "incomplete")
 
 
-class _InThread(Resource):
+class _Beta(Resource):
     path = "/threads"
     beta = "assistants=v2"
-    kind = ""
+
+
+class Messages(_Beta):
+    def create(self, thread_id, *, content, role, **params):
+        params["content"] = content
+        params["role"] = role
+        return self._call("POST", (thread_id, "messages"), params)
 
     def list(self, thread_id, **params):
-        return self._list((thread_id, self.kind), **params)
+        return self._list((thread_id, "messages"), params)
 
-    def retrieve(self, item_id, thread_id, pick=None, extra_headers=None):
-        return self._in("GET", thread_id, self.kind, item_id, pick=pick, extra_headers=extra_headers)
+    def retrieve(self, message_id, *, thread_id, **options):
+        return self._call("GET", (thread_id, "messages", message_id), None, **options)
 
-    def update(self, item_id, thread_id, pick=None, extra_headers=None, **params):
-        return self._in("POST", thread_id, self.kind, item_id, body=params, pick=pick, extra_headers=extra_headers)
+    def update(self, message_id, *, thread_id, **params):
+        return self._call("POST", (thread_id, "messages", message_id), params)
 
-
-class Messages(_InThread):
-    kind = "messages"
-
-    def create(self, thread_id, role, content, pick=None, extra_headers=None, **params):
-        params["role"] = role
-        params["content"] = content
-        return self._in("POST", thread_id, "messages", body=params, pick=pick, extra_headers=extra_headers)
-
-    def delete(self, message_id, thread_id, pick=None, extra_headers=None):
-        return self._in("DELETE", thread_id, "messages", message_id, pick=pick, extra_headers=extra_headers)
+    def delete(self, message_id, *, thread_id, **options):
+        return self._call("DELETE", (thread_id, "messages", message_id), None, **options)
 
 
-class Steps(Resource):
-    path = "/threads"
-    beta = "assistants=v2"
+class Steps(_Beta):
+    def list(self, run_id, *, thread_id, **params):
+        return self._list((thread_id, "runs", run_id, "steps"), params)
 
-    def list(self, run_id, thread_id, **params):
-        return self._list((thread_id, "runs", run_id, "steps"), **params)
-
-    def retrieve(self, step_id, thread_id, run_id, pick=None, extra_headers=None):
-        return self._in("GET", thread_id, "runs", run_id, ("steps", step_id), pick=pick, extra_headers=extra_headers)
+    def retrieve(self, step_id, *, thread_id, run_id, **params):
+        return self._call("GET", (thread_id, "runs", run_id, "steps", step_id), params)
 
 
-class Runs(_InThread):
-    kind = "runs"
-
+class Runs(_Beta):
     def __init__(self, client):
         Resource.__init__(self, client)
         self.steps = Steps(client)
 
-    def create(self, thread_id, assistant_id, stream=False, pick=None, extra_headers=None, **params):
-        """POST /threads/{id}/runs; stream=True iterates (event, data) pairs."""
+    def create(self, thread_id, *, assistant_id, include=None, stream=False, **params):
+        """POST /threads/{id}/runs (include= goes into the query, as include[]); stream=True
+        iterates {"event": ..., "data": ...} items."""
         params["assistant_id"] = assistant_id
         if stream:
             params["stream"] = True
-        return self._in("POST", thread_id, "runs", body=params, stream=stream, events=stream, pick=pick,
-                        extra_headers=extra_headers)
+        return self._call("POST", (thread_id, "runs"), params, {"include": include} if include else None,
+                          stream=stream, events=stream)
 
-    def cancel(self, run_id, thread_id, pick=None, extra_headers=None):
-        return self._in("POST", thread_id, "runs", run_id, ("cancel",), pick=pick, extra_headers=extra_headers)
+    def list(self, thread_id, **params):
+        return self._list((thread_id, "runs"), params)
 
-    def submit_tool_outputs(self, run_id, thread_id, tool_outputs, stream=False, pick=None, extra_headers=None):
-        body = {"tool_outputs": tool_outputs}
+    def retrieve(self, run_id, *, thread_id, **options):
+        return self._call("GET", (thread_id, "runs", run_id), None, **options)
+
+    def update(self, run_id, *, thread_id, **params):
+        return self._call("POST", (thread_id, "runs", run_id), params)
+
+    def cancel(self, run_id, *, thread_id, **options):
+        return self._call("POST", (thread_id, "runs", run_id, "cancel"), None, **options)
+
+    def submit_tool_outputs(self, run_id, *, thread_id, tool_outputs, stream=False, **params):
+        params["tool_outputs"] = tool_outputs
         if stream:
-            body["stream"] = True
-        return self._in("POST", thread_id, "runs", run_id, ("submit_tool_outputs",), body=body, stream=stream,
-                        events=stream, pick=pick, extra_headers=extra_headers)
+            params["stream"] = True
+        return self._call("POST", (thread_id, "runs", run_id, "submit_tool_outputs"), params, stream=stream,
+                          events=stream)
 
-    def poll(self, run_id, thread_id, interval=1.0, max_interval=8.0, timeout=600.0, sleep=None):
-        """Retrieve the run until it reaches a terminal state (or requires_action), waiting
-        interval seconds, doubling up to max_interval. APITimeoutError after timeout seconds."""
-        if sleep is None:
-            sleep = self._c._sleep
-        waited = 0.0
-        while True:
-            run = self.retrieve(run_id, thread_id)
-            if run.get("status") in TERMINAL:
-                return run
-            if waited >= timeout:
-                from ._fail import APITimeoutError
+    def poll(self, run_id, thread_id, poll_interval_ms=None, max_wait_s=600, **options):
+        """Retrieve the run until it stops (see TERMINAL), as openai-python: waiting the server's
+        openai-poll-after-ms or poll_interval_ms between tries; APITimeoutError after max_wait_s."""
+        return self._poll(lambda: self.retrieve(run_id, thread_id=thread_id, raw=True, **options),
+                          lambda run: run.get("status") in TERMINAL, poll_interval_ms, max_wait_s)
 
-                raise APITimeoutError()
-            sleep(interval)
-            waited += interval
-            interval = min(interval * 2, max_interval)
+    def create_and_poll(self, *, thread_id, assistant_id, poll_interval_ms=None, **params):
+        run = self.create(thread_id, assistant_id=assistant_id, **params)
+        return self.poll(run["id"], thread_id, poll_interval_ms)
+
+    def submit_tool_outputs_and_poll(self, *, run_id, thread_id, tool_outputs, poll_interval_ms=None, **params):
+        run = self.submit_tool_outputs(run_id, thread_id=thread_id, tool_outputs=tool_outputs, **params)
+        return self.poll(run["id"], thread_id, poll_interval_ms)
 
 
-class Threads(Resource):
-    path = "/threads"
-    beta = "assistants=v2"
-    id_name = "thread_id"
-    create = Resource.create_one
-    retrieve = Resource.retrieve_one
-    update = Resource.update_one
-    delete = Resource.delete_one
-
+class Threads(_Beta):
     def __init__(self, client):
         Resource.__init__(self, client)
         self.messages = Messages(client)
         self.runs = Runs(client)
 
-    def create_and_run(self, assistant_id, stream=False, pick=None, extra_headers=None, **params):
-        """POST /threads/runs; stream=True iterates (event, data) pairs."""
+    def create(self, **params):
+        return self._call("POST", (), params)
+
+    def retrieve(self, thread_id, **options):
+        return self._call("GET", (thread_id,), None, **options)
+
+    def update(self, thread_id, **params):
+        return self._call("POST", (thread_id,), params)
+
+    def delete(self, thread_id, **options):
+        return self._call("DELETE", (thread_id,), None, **options)
+
+    def create_and_run(self, *, assistant_id, stream=False, **params):
+        """POST /threads/runs; stream=True iterates {"event": ..., "data": ...} items."""
         params["assistant_id"] = assistant_id
         if stream:
             params["stream"] = True
-        return self._call("POST", ("runs",), params, stream=stream, events=stream, pick=pick,
-                          extra_headers=extra_headers)
+        return self._call("POST", ("runs",), params, stream=stream, events=stream)
+
+    def create_and_run_poll(self, *, assistant_id, poll_interval_ms=None, **params):
+        run = self.create_and_run(assistant_id=assistant_id, **params)
+        return self.runs.poll(run["id"], run["thread_id"], poll_interval_ms)
