@@ -135,3 +135,47 @@ def test_error_body_is_the_inner_error_object(plain_server):
             c.chat.completions.create(model="m", messages=[])
         got.append((e.value.body, e.value.status_code, e.value.code, e.value.message))
     assert got[1] == (err["error"], 404, "model_not_found", got[1][3]) and got[0][:3] == got[1][:3]
+
+
+def test_forms_lists_and_files_go_out_as_openai_python_sends_them(plain_server, tmp_path):
+    # lists in a form (timestamp_granularities[]) and a query (include[]), several images
+    # (image[]), nested fields (expires_after[anchor]), and files given as a file object, as
+    # bytes and as a path: named as openai-python names them
+    png, mp3 = tmp_path / "a.png", tmp_path / "talk.mp3"
+    png.write_bytes(b"\x89PNG\r\n" + b"\x01" * 50)
+    mp3.write_bytes(b"ID3" + b"\x02" * 60)
+    calls = [
+        ("images.edit", [], {"image": ["@png", "@png"], "prompt": "hats"}),
+        ("audio.transcriptions.create", [], {"file": "@mp3", "model": "whisper-1", "response_format": "verbose_json",
+                                             "timestamp_granularities": ["word", "segment"]}),
+        ("beta.threads.runs.create", ["thread_1"], {"assistant_id": "asst_1",
+                                                    "include": ["step_details.tool_calls[*].file_search.results"]}),
+        ("files.create", [], {"file": "@open", "purpose": "assistants",
+                              "expires_after": {"anchor": "created_at", "seconds": 3600}}),
+        ("files.create", [], {"file": b"raw bytes", "purpose": "batch"}),
+        ("files.list", [], {"purpose": "assistants", "order": "asc", "limit": 3}),
+        ("beta.threads.runs.steps.list", ["run_1"], {"thread_id": "thread_1", "include": ["a", "b"]}),
+    ]
+    theirs = openai.OpenAI(api_key="sk-compare", base_url=plain_server.url, max_retries=0)
+    ours = tinyopenai.OpenAI(api_key="sk-compare", base_url=plain_server.url, max_retries=0)
+
+    def given(v, lib):
+        if v == "@png":
+            return png if lib is openai else str(png)
+        if v == "@mp3":
+            return mp3 if lib is openai else str(mp3)
+        if v == "@open":
+            return open(png, "rb")  # noqa: SIM115  (both take an open file and read it)
+        if isinstance(v, list):
+            return [given(x, lib) for x in v]
+        return v
+
+    for method, args, kw in calls:
+        shapes = []
+        for lib, client in ((openai, theirs), (tinyopenai, ours)):
+            plain_server.push(_answer("list" if method.endswith("list") else "x"))
+            r = _method(client, method)(*args, **{k: given(v, lib) for k, v in kw.items()})
+            if method.endswith("list"):
+                next(iter(r), None)
+            shapes.append(_shape(plain_server.requests[-1]))
+        assert shapes[0] == shapes[1], (method, shapes)
