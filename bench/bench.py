@@ -379,7 +379,7 @@ def write(rep):
         "",
         "JSON reader beside C `json.loads` on the same bytes, in the same MicroPython process (MB/s):",
         "",
-        "| body | interpreter | bytes | json.loads | pick a field near the start (stops there) | pick the last "
+        "| body | interpreter | bytes | json.loads | pick a field near the start (then skips the rest) | pick the last "
         "field (skips everything) | whole load |",
         "|---|---|---|---|---|---|---|",
     ]

@@ -8,14 +8,10 @@ from ._errors import (  # noqa: F401  (re-exported)
     APIConnectionError,
     APIError,
     OpenAIError,
+    const,
     say,
 )
 from ._json import JSONError, Reader, dump_iter
-
-try:
-    from micropython import const
-except ImportError:  # CPython: const(x) is just x
-    const = int
 
 # message numbers (the texts are in _messages)
 _BAD_JSON = const(44)

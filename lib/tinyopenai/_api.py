@@ -4,12 +4,7 @@
 # List endpoints return a _cursor.Cursor (loaded by the first listing).
 
 from . import Service
-from ._errors import OpenAIError, say
-
-try:
-    from micropython import const
-except ImportError:  # CPython: const(x) is just x
-    const = int
+from ._errors import OpenAIError, const, say
 
 # message numbers (the texts are in _messages)
 _EMPTY_ID = const(53)

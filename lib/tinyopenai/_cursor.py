@@ -2,10 +2,7 @@
 
 import sys
 
-try:
-    from micropython import const
-except ImportError:  # CPython: const(x) is just x
-    const = int
+from ._errors import const
 
 # message numbers (the texts are in _messages)
 _PAGE_BIG = const(51)

@@ -4,12 +4,7 @@
 
 from binascii import a2b_base64
 
-from ._errors import say
-
-try:
-    from micropython import const
-except ImportError:  # CPython: const(x) is just x
-    const = int
+from ._errors import const, say
 
 # message numbers (the texts are in _messages)
 _UNTERM = const(34)

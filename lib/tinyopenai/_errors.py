@@ -7,6 +7,8 @@
 
 import sys
 
+# const: MicroPython's parser folds NAME = const(...) wherever const comes from; the other modules
+# import it from here, so CPython's stand-in is made once
 try:
     from micropython import const
 except ImportError:  # CPython: const(x) is just x

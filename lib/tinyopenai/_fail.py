@@ -3,13 +3,8 @@
 # Loaded on the first failure, or when a program names one of its classes (and kept: its error
 # classes must stay the same objects). Core module.
 
-from ._errors import APIConnectionError, APIError, say
+from ._errors import APIConnectionError, APIError, const, say
 from ._json import JSONError, loads
-
-try:
-    from micropython import const
-except ImportError:  # CPython: const(x) is just x
-    const = int
 
 # message numbers (the texts are in _messages)
 _TIMED_OUT = const(2)

@@ -4,14 +4,9 @@
 
 import sys
 
-from ._errors import APIConnectionError, check_header, say
+from ._errors import APIConnectionError, check_header, const, say
 
 _UNSET = object()  # (a timeout not set yet)
-
-try:
-    from micropython import const
-except ImportError:  # CPython: const(x) is just x
-    const = int
 
 # message numbers (the texts are in _messages)
 _CLOSED = const(8)

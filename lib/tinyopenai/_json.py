@@ -6,12 +6,7 @@
 
 import sys
 
-from ._errors import say
-
-try:
-    from micropython import const
-except ImportError:  # CPython: const(x) is just x
-    const = int
+from ._errors import const, say
 
 # message numbers (the texts are in _messages)
 _TOKEN_LONG = const(28)

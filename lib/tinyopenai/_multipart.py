@@ -2,12 +2,7 @@
 # small chunks from flash (a path) or any object with read()/readinto(). Core module.
 
 from ._api import params_items
-from ._errors import OpenAIError, say
-
-try:
-    from micropython import const
-except ImportError:  # CPython: const(x) is just x
-    const = int
+from ._errors import OpenAIError, const, say
 
 # message numbers (the texts are in _messages)
 _READ_FAIL = const(58)

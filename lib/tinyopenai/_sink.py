@@ -2,12 +2,7 @@
 # or a callable taking bytes. Opened before the request is sent, so a sink that cannot be
 # written fails first. Core module: imports only _errors.
 
-from ._errors import OpenAIError, say
-
-try:
-    from micropython import const
-except ImportError:  # CPython: const(x) is just x
-    const = int
+from ._errors import OpenAIError, const, say
 
 # message numbers (the texts are in _messages)
 _WRITE_FAIL = const(61)

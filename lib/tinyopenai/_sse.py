@@ -5,14 +5,9 @@
 
 import sys
 
-from ._errors import APIError, say
+from ._errors import APIError, const, say
 from ._json import JSONError, Reader, _text, loads
 from ._pick import compile_paths, pick
-
-try:
-    from micropython import const
-except ImportError:  # CPython: const(x) is just x
-    const = int
 
 # message numbers (the texts are in _messages)
 _EVENT_LONG = const(46)

@@ -6,13 +6,8 @@
 import socket
 import sys
 
-from ._errors import APIConnectionError, say
+from ._errors import APIConnectionError, const, say
 from ._http import net_error
-
-try:
-    from micropython import const
-except ImportError:  # CPython: const(x) is just x
-    const = int
 
 # message numbers (the texts are in _messages)
 _RESOLVE = const(4)

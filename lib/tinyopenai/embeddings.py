@@ -6,12 +6,7 @@ from array import array
 
 from . import Service
 from ._decode import B64Decoder, data_answer, floats_into, string_into
-from ._errors import say
-
-try:
-    from micropython import const
-except ImportError:  # CPython: const(x) is just x
-    const = int
+from ._errors import const, say
 
 # message numbers (the texts are in _messages)
 _NOT_F32 = const(57)
