@@ -177,7 +177,7 @@ class Stream:
                     if name == "error":
                         err = err or v
                     if err is None:
-                        if self._pick is None:
+                        if self._pick is None and not self._pairs:  # (run events have no final answer)
                             self._merge(v)
                         return {"event": name, "data": v} if self._pairs else v
                     self._fail(err)
