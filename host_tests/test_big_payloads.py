@@ -17,6 +17,7 @@ import json
 import os
 import struct
 
+import fixtures
 import pytest
 from conftest import HIGH_WATER, MP_RUNTIMES, RUNTIMES, client_args
 from replay_server import interaction
@@ -139,6 +140,105 @@ def test_listing_of_600_items(mp, server, pki, run):
     assert [q["path"] for q in server.requests[:2]] == ["/v1/files?limit=20", "/v1/files?limit=20&after=file-019"]
     assert len(server.requests) == 30
     report(mp, "600-item listing", r)
+
+
+def _jpeg(n):
+    # n bytes shaped like a camera JPEG (SOI ... EOI), the middle not repeating
+    middle = b"".join(hashlib.sha256(b"%d" % i).digest() for i in range(n // 32 + 1))[: n - 6]
+    return b"\xff\xd8\xff\xe0" + middle + b"\xff\xd9"
+
+
+def _wav(n):
+    # a RIFF/WAVE header and n bytes of 16 kHz 16-bit mono samples
+    samples = b"".join(hashlib.sha256(b"s%d" % i).digest() for i in range(n // 32 + 1))[:n]
+    return (b"RIFF" + struct.pack("<I", 36 + n) + b"WAVEfmt " + struct.pack("<IHHIIHH", 16, 1, 1, 16000, 32000, 2, 16)
+            + b"data" + struct.pack("<I", n) + samples)
+
+
+# (op, the source's bytes, its file name, how the sent body gives the base64 back)
+INLINE = [
+    ("vision", _jpeg(200 * 1024), "frame.jpg",
+     lambda b: b["messages"][0]["content"][1]["image_url"]["url"], "data:image/jpeg;base64,"),
+    ("input_image", _jpeg(200 * 1024 + 1), "frame.bin",
+     lambda b: b["input"][0]["content"][1]["image_url"], "data:image/jpeg;base64,"),
+    ("input_audio", _wav(150 * 1024 + 2), "clip.wav",
+     lambda b: b["messages"][0]["content"][0]["input_audio"]["data"], ""),
+]
+
+
+@pytest.mark.parametrize("mp", MP_RUNTIMES)
+@pytest.mark.parametrize("op,data,name,sent,prefix", INLINE, ids=[i[0] for i in INLINE])
+@pytest.mark.parametrize("file_object", [False, True], ids=["path", "file_object"])
+def test_a_file_streamed_as_base64_inside_the_json_body(mp, op, data, name, sent, prefix, file_object, server, pki,
+                                                         run, tmp_path):
+    # a 200 KB JPEG (and a 150 KB WAV) is ~270 KB of base64: far more than the 64 KB heap (of
+    # the twin; 72 KB on the 64-bit port), so it can only get there encoded chunk by chunk
+    src = tmp_path / name
+    src.write_bytes(data)
+    if op == "input_image":
+        answer = {"id": "resp_1", "object": "response", "status": "completed",
+                  "output": [{"type": "message", "role": "assistant",
+                              "content": [{"type": "output_text", "text": "a cat", "annotations": []}]}]}
+        server.push(interaction("POST", "/v1/responses", 200, answer))
+    else:
+        server.push(interaction("POST", "/v1/chat/completions", 200,
+                                json.dumps(fixtures.chat_body("a cat")).encode()))
+    r = run(mp, "big", client_args(server, pki, op=op, path=str(src), file_object=file_object, every=16),
+            heap=heap(mp), module="small")
+    assert r.get("result") == "a cat", r
+    req = server.requests[0]
+    assert int(req["headers"]["content-length"]) == len(req["body"])
+    text = sent(json.loads(req["body"]))
+    assert text.startswith(prefix) and base64.b64decode(text[len(prefix):], validate=True) == data
+    report(mp, "%d KB %s as base64 (%s)" % (len(data) // 1024, op, "file object" if file_object else "path"), r)
+
+
+def test_base64_sources_of_every_kind_and_their_length(tmp_path):
+    # the length counted before sending equals what is sent, for every kind of source and size
+    # around the 768-byte chunk, and a resend sends the same again
+    import io
+
+    from tinyopenai._json import dump_iter
+    from tinyopenai.sources import base64_data, data_url
+
+    for n in (0, 1, 2, 3, 767, 768, 769, 1536, 5000):
+        data = hashlib.sha256(b"%d" % n).digest() * (n // 32 + 1)
+        data = data[:n]
+        path = tmp_path / "x.png"
+        path.write_bytes(data)
+        f = io.BytesIO(b"HEAD" + data)
+        f.seek(4)
+        for src in (str(path), data, bytearray(data), memoryview(data), f):
+            for v, prefix in ((data_url(src), "data:image/png;base64," if src == str(path) else
+                               "data:application/octet-stream;base64,"), (base64_data(src), "")):
+                body = {"x": [v]}
+                for _ in range(2):
+                    out = b"".join(bytes(p) for p in dump_iter(body))
+                    assert sum(len(p) for p in dump_iter(body, False)) == len(out)
+                    assert json.loads(out)["x"][0] == prefix + base64.b64encode(data).decode()
+
+
+def test_base64_source_errors(tmp_path):
+    import io
+
+    from tinyopenai import OpenAIError
+    from tinyopenai._json import dump_iter
+    from tinyopenai.sources import data_url
+
+    with pytest.raises(OpenAIError, match="cannot read upload file"):
+        data_url(str(tmp_path / "missing.jpg"))
+    with pytest.raises(TypeError):
+        data_url(12)
+    with pytest.raises(ValueError, match="mime_type"):
+        data_url(b"x", 'image/jpeg"')
+
+    class Shrinking(io.BytesIO):  # says it holds more than it gives: a typed error, not a short body
+        def readinto(self, b):
+            return 0
+
+    v = data_url(Shrinking(b"12345"), "image/png")
+    with pytest.raises(OpenAIError, match="ended"):
+        b"".join(bytes(p) for p in dump_iter({"u": v}))
 
 
 @pytest.mark.parametrize("rt", RUNTIMES)

@@ -367,7 +367,9 @@ class ReplayServer:
         headers = {}
         while True:
             h = rf.readline(65536)
-            if h in (b"\r\n", b"\n", b""):
+            if not h:  # the client went away mid-headers: nothing was asked
+                return None
+            if h in (b"\r\n", b"\n"):
                 break
             k, _, v = h.decode("latin-1").partition(":")
             headers[k.strip().lower()] = v.strip()

@@ -45,6 +45,7 @@ def big_pick(a):
 def big(a):
     # One big-payload operation in a small heap, sampling the live heap (after a collection)
     # as it goes: the high-water mark is reported. op: image | download | upload | embedding | listing
+    # | vision | input_image | input_audio
     c = _client(a)
     op = a["op"]
     base = _live()
@@ -89,6 +90,38 @@ def big(a):
             last = item["id"]
             sample()
         out = {"items": n, "last": last}
+    elif op in ("vision", "input_image", "input_audio"):  # a file sent inside the JSON body as base64
+        from tinyopenai.sources import base64_data, data_url
+
+        class Sampled:  # a file object that samples the heap as the encoder reads it
+            def __init__(self, path):
+                self.f = open(path, "rb")
+                self.name = path
+
+            def readinto(self, b):
+                sample()
+                return self.f.readinto(b)
+
+            def seek(self, *a):
+                return self.f.seek(*a)
+
+            def tell(self):
+                return self.f.tell()
+
+        src = Sampled(a["path"]) if a.get("file_object") else a["path"]
+        if op == "vision":
+            part = {"type": "image_url", "image_url": {"url": data_url(src), "detail": "low"}}
+            out = c.chat.completions.create(model="gpt-4o-mini", pick="choices.0.message.content", messages=[
+                {"role": "user", "content": [{"type": "text", "text": "What is in the frame?"}, part]}])
+        elif op == "input_image":
+            out = c.responses.create(model="gpt-4o-mini", pick="output.0.content.0.text", input=[
+                {"role": "user", "content": [{"type": "input_text", "text": "What is in the frame?"},
+                                             {"type": "input_image", "image_url": data_url(src, "image/jpeg")}]}])
+        else:
+            part = {"type": "input_audio", "input_audio": {"data": base64_data(src), "format": "wav"}}
+            out = c.chat.completions.create(model="gpt-4o-audio-preview", modalities=["text"],
+                                            pick="choices.0.message.content",
+                                            messages=[{"role": "user", "content": [part]}])
     high[0] = max(high[0], _live())
     return {"result": out, "high_water": high[0] - base, "start": base}
 

@@ -237,7 +237,7 @@ class OpenAI:
         elif body is not None:
             hdrs.append(("Content-Type", "application/json"))
             length = 0
-            for p in dump_iter(body):
+            for p in dump_iter(body, False):  # (a base64 source counts by its len(): no file read)
                 length += len(p)
             pieces = lambda: dump_iter(body)  # noqa: E731  (called again on a resend)
         elif method != "GET":

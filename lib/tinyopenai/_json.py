@@ -508,8 +508,10 @@ def loads(data, max_depth=512):
 # --- writer: the request body as a stream of small pieces -----------------------------
 
 
-def dump_iter(obj):
-    """Yield the JSON text of obj as bytes pieces (never one big string)."""
+def dump_iter(obj, expand=True):
+    """Yield the JSON text of obj as bytes pieces (never one big string). A value with
+    json_pieces() (sources.Base64: a file sent as base64) writes itself; with expand=False it
+    is yielded as it is, for its len(): the length pass reads no file."""
     if isinstance(obj, dict):
         yield b"{"
         sep = b""
@@ -521,7 +523,7 @@ def dump_iter(obj):
             for p in dump_iter(k):
                 yield p
             yield b":"
-            for p in dump_iter(obj[k]):
+            for p in dump_iter(obj[k], expand):
                 yield p
         yield b"}"
     elif isinstance(obj, (list, tuple)):
@@ -530,7 +532,7 @@ def dump_iter(obj):
         for v in obj:
             yield sep
             sep = b","
-            for p in dump_iter(v):
+            for p in dump_iter(v, expand):
                 yield p
         yield b"]"
     elif obj is None or isinstance(obj, (bool, int, float, str)):
@@ -539,5 +541,11 @@ def dump_iter(obj):
         yield json.dumps(obj).encode()
     elif isinstance(obj, (bytes, bytearray)):
         raise TypeError(say(_JSON_BYTES))
+    elif hasattr(obj, "json_pieces"):
+        if expand:
+            for p in obj.json_pieces():
+                yield p
+        else:
+            yield obj
     else:
         raise TypeError(say(_JSON_TYPE, type(obj).__name__))
