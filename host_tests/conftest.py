@@ -63,6 +63,7 @@ def interpreter(runtime):
 # never shows up in any output, report, exception text or file the session wrote.
 SENTINEL = "sk-SENTINEL-5f1c9a7e3b20d4"
 os.environ["OPENAI_API_KEY"] = SENTINEL
+os.environ.pop("SSL_CERT_FILE", None)  # (a machine's CA bundle would replace the roots under test)
 SEEN = []  # every subprocess output, scenario result and test report text of the session
 SENT = [0]  # requests that carried the sentinel to a replay server
 HIGH_WATER = []  # (runtime, operation, heap, live at the start, high-water above it): the big-payload tests

@@ -103,6 +103,7 @@ EXTRA = {
     "vector_stores.file_batches.poll": "getVectorStoreFileBatch until it is no longer in_progress",
     "vector_stores.file_batches.create_and_poll": "createVectorStoreFileBatch, then poll",
     "vector_stores.file_batches.upload_and_poll": "createFile for each file, then create_and_poll",
+    "chat.completions.run_tools": "createChatCompletion until no tool is called, running each tool",
 }
 
 

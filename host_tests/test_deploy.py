@@ -129,16 +129,29 @@ def test_mip_install_from_package_json(board):
     assert rc == 0, out
     rc, out = mpremote(tty, "exec", "import tinyopenai, tinyopenai.chat; print('version', tinyopenai.__version__)")
     assert rc == 0 and "version 0.1.0" in out, out
-    installed = sorted(p.name for p in (dev / "lib" / "tinyopenai").iterdir())
+    pkg = dev / "lib" / "tinyopenai"
+    installed = sorted(p.name for p in pkg.iterdir() if p.is_file())
     assert installed == sorted(p.name for p in (ROOT / "lib" / "tinyopenai").glob("*.py"))
+    roots = sorted(p.name for p in (ROOT / "certs").glob("*.der"))
+    assert sorted(p.name for p in (pkg / "certs").iterdir()) == roots
+    assert all((pkg / "certs" / n).read_bytes() == (ROOT / "certs" / n).read_bytes() for n in roots)
+    assert not (dev / "certs").exists()  # only the package's own copies are there to be found
+    # a client made with the bundled roots: each one is loaded into the TLS context
+    rc, out = mpremote(tty, "exec", "from tinyopenai import OpenAI, _setup\n"
+                       "c = OpenAI(api_key='sk-mip-install-check', base_url='https://api.openai.com/v1')\n"
+                       "print('roots', _setup.bundled() if hasattr(_setup, 'bundled') else None)")
+    assert rc == 0 and "Error" not in out, out
+    for n in roots:
+        assert "lib/tinyopenai/certs/" + n in out, out
 
 
 def test_package_json_lists_every_module():
     pkg = json.loads((ROOT / "package.json").read_text())
     listed = {src for _, src in pkg["urls"]}
-    assert listed == {str(p.relative_to(ROOT)) for p in (ROOT / "lib" / "tinyopenai").glob("*.py")}
-    for dest, src in pkg["urls"]:
-        assert dest == src[len("lib/"):]
+    assert listed == {str(p.relative_to(ROOT)) for p in (ROOT / "lib" / "tinyopenai").glob("*.py")} | {
+        str(p.relative_to(ROOT)) for p in (ROOT / "certs").glob("*.der")}
+    for dest, src in pkg["urls"]:  # modules into the package, the roots into its certs/
+        assert dest == (src[len("lib/"):] if src.startswith("lib/") else "tinyopenai/" + src)
 
 
 @pytest.mark.parametrize("chip,offset", [("esp32", "0x1000"), ("esp32s2", "0x1000"), ("esp32s3", "0x0"),

@@ -38,3 +38,19 @@ def test_bundled_roots_do_not_trust_the_test_ca(rt, server, run):
     server.push(fixtures.chat("must not be read"))
     r = run(rt, "chat", client_args(server, None, max_retries=0))
     assert r["results"][0]["error"] == "APIConnectionError" and server.requests == []
+
+
+@pytest.mark.parametrize("which", ["ca_pem", "ca_der"])
+def test_ssl_cert_file_names_the_roots_when_ca_is_not_given(rt, which, server, pki, run, monkeypatch):
+    # as CPython's tools read it: SSL_CERT_FILE replaces the bundled roots (PEM or DER)
+    monkeypatch.setenv("SSL_CERT_FILE", getattr(pki, which))
+    server.push(fixtures.chat("trusted through SSL_CERT_FILE"))
+    r = run(rt, "chat", client_args(server, None, pick="choices.0.message.content"))
+    assert r["results"] == ["trusted through SSL_CERT_FILE"]
+
+
+def test_ssl_cert_file_that_cannot_be_read_is_a_clear_error(rt, server, run, monkeypatch, tmp_path):
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-such.pem"))
+    r = run(rt, "chat", client_args(server, None))
+    assert r["error"] == "OpenAIError" and "cannot read CA file" in r["message"] and "no-such.pem" in r["message"], r
+    assert server.requests == []

@@ -209,6 +209,34 @@ def hostile(a):
     return {"cases": n}
 
 
+def tools(a):
+    # chat.completions.run_tools with two device functions: one answers, one raises
+    c, _ = _client(a)
+    calls = []
+
+    def read_temperature(sensor):
+        calls.append(["read_temperature", sensor])
+        return {"sensor": sensor, "celsius": 21.5}
+
+    def set_led(on):
+        calls.append(["set_led", on])
+        raise ValueError("the LED is not wired")
+
+    table = {"read_temperature": (read_temperature, {"type": "object", "properties": {"sensor": {"type": "string"}},
+                                                     "required": ["sensor"]}, "Read one sensor"),
+             "set_led": (set_led, {"type": "object", "properties": {"on": {"type": "boolean"}}})}
+    messages = [{"role": "user", "content": "How warm is it? Then light the LED."}]
+    chunks = []
+    try:
+        done = c.chat.completions.run_tools(model="gpt-4o-mini", messages=messages, tools=table,
+                                            max_rounds=a.get("max_rounds", 8), stream=a.get("stream", False),
+                                            on_chunk=chunks.append, temperature=0)
+        answer = done["choices"][0]["message"]["content"]
+    except Exception as e:
+        answer = _err(e)
+    return {"answer": answer, "calls": calls, "messages": messages, "chunks": len(chunks)}
+
+
 def run(name, args):
     try:
         return globals()[name](args)

@@ -92,7 +92,7 @@ class OpenAI:
     seconds or (connect, read), as openai-python's: each connect and each read waits at most
     that long. total_timeout bounds a whole call, retries included (a stream: from the request
     to its end), however slowly the server drips; None: no bound. Between two events of a
-    stream at most the read timeout passes. ca: None for the bundled roots, DER or PEM bytes, a
+    stream at most the read timeout passes. ca: None for SSL_CERT_FILE or else the bundled roots, DER or PEM bytes, a
     file path, or a list of those. https is always verified unless
     dangerously_skip_tls_verify=True. sleep is the function used to wait between retries.
     default_headers and default_query go with every request (a call's extra_headers and

@@ -136,14 +136,16 @@ def pem_to_der(pem):
 
 
 def bundled():
-    # <root>/lib/tinyopenai/__init__.py -> <root>/certs (the repository, or / on a board)
+    # the package's own certs/ (where mip puts them: /lib/tinyopenai/certs), then <root>/certs
+    # for <root>/lib/tinyopenai/_setup.py (the repository, or / on a board deployed from it)
     f = (globals().get("__file__") or "").replace("\\", "/")
-    root = "/".join(f.split("/")[:-3])
+    parts = f.split("/")
+    root = "/".join(parts[:-3])
     if not root and not f.startswith("/"):
         root = "."
     import os
 
-    dirs = (root + "/certs", "/certs", "certs")
+    dirs = ("/".join(parts[:-1]) + "/certs", root + "/certs", "/certs", "certs")
     for d in dirs:
         try:
             names = [n for n in os.listdir(d) if n.endswith(".der")]
@@ -156,9 +158,10 @@ def bundled():
 
 def ca_ders(ca):
     """Root certificates as DER bytes, one at a time (one file is in RAM at once): ca is None
-    (the bundled roots), DER or PEM bytes, a path to a DER or PEM file, or a list of those."""
+    (the file SSL_CERT_FILE names, as CPython's tools read it, else the bundled roots), DER or
+    PEM bytes, a path to a DER or PEM file, or a list of those."""
     if ca is None:
-        ca = bundled()
+        ca = getenv("SSL_CERT_FILE") or bundled()
     for item in ca if isinstance(ca, (list, tuple)) else (ca,):
         if isinstance(item, str):
             try:

@@ -1,4 +1,4 @@
-# Chat completions: client.chat.completions.create
+# Chat completions: client.chat.completions.create, and run_tools (the tool-calling loop, in _tools)
 from . import Service
 
 
@@ -12,6 +12,18 @@ class _Completions(Service):
         if stream:
             params["stream"] = True
         return self._send("POST", "/chat/completions", params, stream=stream)
+
+    def run_tools(self, *, model, messages, tools, max_rounds=8, stream=False, on_chunk=None, **params):
+        """Chat with device functions until the model gives its answer: tools maps names to fn,
+        (fn, parameters) or (fn, parameters, description), parameters the JSON schema of fn's
+        keyword arguments. Each round asks for a completion (streamed with stream=True, each
+        chunk to on_chunk), runs every tool it calls and appends the call and its output to
+        messages; what a tool raises goes back to the model as its output. Returns the final
+        completion; OpenAIError when the model still calls tools after max_rounds requests.
+        The other keyword arguments go to create()."""
+        from ._tools import run
+
+        return run(self, model, messages, tools, max_rounds, stream, on_chunk, params)
 
 
 class Chat:

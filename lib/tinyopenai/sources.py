@@ -110,7 +110,7 @@ class Base64:
 
         yield b'"' + self.prefix
         for chunk in chunks(self.src, self.n, self.start, bytearray(_B64_IN)):
-            yield memoryview(b2a_base64(chunk))[:-1]  # (without the newline it ends with)
+            yield memoryview(b2a_base64(chunk))[:-1]  # pyright: ignore[reportArgumentType]  (any buffer; drop its newline)
         yield b'"'
 
 
