@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 LIB    := $(shell find lib -name '*.py')
 
-.PHONY: test run lint fuzz bench mpy twin twin-deps certs deploy repl flash socat clean
+.PHONY: test run serve lint fuzz bench mpy twin twin-deps certs deploy repl flash socat clean
 
 STUBS := micropython-esp32-stubs==1.29.0.post1
 
@@ -72,6 +72,13 @@ lint: $(STAMP)
 # The device app (boot.py + main.py) on the MicroPython Unix port against the local replay
 # server; LIVE=1 OPENAI_API_KEY=... talks to the real API instead. MP=twin-frozen (or twin,
 # twin-romfs) runs it on the 32-bit device twin instead of the 64-bit port.
+# The replay server for the Quick start and examples/: HTTPS with a test CA (build/testca), the
+# same answer for the same request every time; it prints the three variables to paste.
+SERVE_PORT ?= 8443
+serve: $(STAMP)
+	$(PY) tools/replay_server.py --tls --deterministic --port $(SERVE_PORT) --certdir build/testca \
+	  tools/replay examples/replay
+
 run: $(STAMP) mpy twin
 	$(PY) tools/run_device.py $(if $(MP),--runtime $(MP))
 

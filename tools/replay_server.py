@@ -11,8 +11,9 @@ Sources it reads (see ../shared/cassettes/README.md for the formats):
   *.yml/*.yaml  Ruby VCR, vcrpy (standard, gzip !!binary, legacy httpx) and pydantic-ai variants
 
 Command line:
-  python tools/replay_server.py [--tls] [--port N] [--certdir DIR] SOURCE...
-prints the base URL (and the CA file for --tls) and serves until interrupted.
+  python tools/replay_server.py [--tls] [--port N] [--certdir DIR] [--deterministic] SOURCE...
+prints the base URL (and the CA file for --tls, with the environment a client needs) and serves
+until interrupted. `make serve` runs it on the recordings of tools/replay and examples/replay.
 """
 
 import base64
@@ -33,8 +34,10 @@ HOP_HEADERS = {"content-length", "transfer-encoding", "content-encoding", "conne
 
 
 def interaction(method, path, status=200, body=None, headers=None, reason=None, req_body=None, chunked=None,
-                fault=None, source="inline"):
-    """One recorded (or scripted) exchange. headers: list of (name, value) or a dict."""
+                fault=None, source="inline", when=None):
+    """One recorded (or scripted) exchange. headers: list of (name, value) or a dict; when:
+    the bytes strings a request body must all contain for this recording to answer it (the
+    recording with the most of them that all match wins)."""
     if body is None:
         body = b""
     if isinstance(body, str):
@@ -55,6 +58,7 @@ def interaction(method, path, status=200, body=None, headers=None, reason=None, 
         "chunked": chunked,
         "fault": fault or {},
         "source": source,
+        "when": when,
     }
 
 
@@ -182,12 +186,14 @@ def load_yaml(path):
 
 
 def load_http(path):
-    """Our raw capture: '### METHOD /path' line, then the raw HTTP/1.1 response (the body as
-    sent, de-chunked, up to the end of the file)."""
+    """Our raw capture: a '### METHOD /path' line (or '### METHOD /path when TEXT && TEXT2':
+    only for a request whose body contains each TEXT), then the raw HTTP/1.1 response (the body as sent,
+    de-chunked, up to the end of the file)."""
     with open(path, "rb") as f:
         data = f.read()
     first, _, rest = data.partition(b"\n")
-    method, target = first[3:].strip().decode().split(None, 1)
+    first, _, when = first[3:].strip().decode().partition(" when ")
+    method, target = first.split(None, 1)
     head, _, body = rest.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     parts = lines[0].split(None, 2)
@@ -196,7 +202,8 @@ def load_http(path):
         k, _, v = line.partition(":")
         hdrs.append((k.strip(), v.strip()))
     return [interaction(method, target, int(parts[1]), body, hdrs, reason=parts[2] if len(parts) > 2 else None,
-                        chunked=_was_chunked(hdrs), source=path)]
+                        chunked=_was_chunked(hdrs), source=path,
+                        when=[w.strip().encode() for w in when.split("&&")] if when else None)]
 
 
 def load(path):
@@ -248,13 +255,15 @@ class TestPKI:
 
 
 class ReplayServer:
-    def __init__(self, interactions=(), host="127.0.0.1", port=0, tls_context=None, chunk_size=997):
+    def __init__(self, interactions=(), host="127.0.0.1", port=0, tls_context=None, chunk_size=997,
+                 deterministic=False):
         self.table = []
         self.scripted = []  # responses served before any matching, in order
         self.requests = []  # what was received: dicts with method, path, headers, body, conn
         self.connections = 0
         self.handshakes = 0
         self.chunk_size = chunk_size
+        self.deterministic = deterministic  # True: the same request always gets the same recording
         self.ctx = tls_context
         self._lock = threading.Lock()
         self._socks = set()
@@ -386,27 +395,33 @@ class ReplayServer:
         with self._lock:
             if self.scripted:
                 return self.scripted.pop(0)
-            cands = [it for it in self.table if it["method"] == req["method"] and it["path"] == req["path"]]
+            cands = [it for it in self.table if it["method"] == req["method"] and it["path"] == req["path"]
+                     and all(w in req["body"] for w in it.get("when") or ())]
             if not cands:
                 return interaction(req["method"], req["path"], 404,
                                    error_body("replay server: no recording for %s %s" % (req["method"], req["path"])))
-            choice = min(cands, key=lambda it: self._distance(it, req))
+            choice = min(cands, key=lambda it: self._distance(it, req, self.deterministic))
             choice["used"] += 1
             return choice
 
     @staticmethod
-    def _distance(it, req):
-        # Prefer the recording whose request body equals this one, then one with the same
-        # "stream" flag, then one not served yet, then the earliest.
+    def _distance(it, req, deterministic):
+        # Prefer the recording with the most `when` conditions (all matched), then the one whose
+        # request body equals this one, then one with the same "stream" flag, then (unless
+        # deterministic) one not served yet, then the earliest.
         same = flag = 0
         try:
             got = json.loads(req["body"]) if req["body"] else None
             rec = json.loads(it["req_body"]) if it["req_body"] else None
             same = got is not None and got == rec
-            flag = isinstance(got, dict) and isinstance(rec, dict) and got.get("stream") == rec.get("stream")
+            if isinstance(got, dict) and isinstance(rec, dict):
+                flag = got.get("stream") == rec.get("stream")
+            elif isinstance(got, dict):  # a recording without its request: a stream if it answers with events
+                flag = bool(got.get("stream")) == any(
+                    k.lower() == "content-type" and "event-stream" in v for k, v in it["headers"])
         except ValueError:
             pass
-        return (not same, not flag, it["used"] > 0)
+        return (-len(it.get("when") or ()), not same, not flag, not deterministic and it["used"] > 0)
 
     def _wire(self, it):
         """The response as (head bytes, list of body pieces on the wire)."""
@@ -477,6 +492,7 @@ def main(argv):
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--tls", action="store_true")
     ap.add_argument("--certdir", default="build/testca")
+    ap.add_argument("--deterministic", action="store_true", help="the same request always gets the same answer")
     ap.add_argument("sources", nargs="*")
     a = ap.parse_args(argv)
     items = []
@@ -491,9 +507,13 @@ def main(argv):
         pki = TestPKI(a.certdir)
         ctx = pki.server_context()
         print("ca %s" % pki.ca_der, flush=True)
-    srv = ReplayServer(items, port=a.port, tls_context=ctx).start()
+    srv = ReplayServer(items, port=a.port, tls_context=ctx, deterministic=a.deterministic).start()
     print("url %s" % srv.url, flush=True)
     print("%d interactions" % len(items), flush=True)
+    if a.tls:  # what a client needs to talk to this server: the Quick start reads these three
+        print("\nIn another shell, paste these, then run the Quick start or any of examples/:\n"
+              "export OPENAI_BASE_URL=%s\nexport OPENAI_API_KEY=sk-local-replay-no-real-key\n"
+              "export SSL_CERT_FILE=%s\n" % (srv.url, os.path.abspath(pki.ca_pem)), flush=True)
     try:
         while True:
             time.sleep(3600)
