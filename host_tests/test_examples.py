@@ -105,7 +105,8 @@ def _vision(out, srv, work):
     assert "a green plant at the lower left" in out
     url = body(sent(srv, "/v1/chat/completions")[0])["messages"][0]["content"][1]["image_url"]["url"]
     prefix = "data:image/jpeg;base64,"
-    assert url.startswith(prefix) and base64.b64decode(url[len(prefix):]) == (EXAMPLES / "assets" / "frame.jpg").read_bytes()
+    jpeg = (EXAMPLES / "assets" / "frame.jpg").read_bytes()
+    assert url.startswith(prefix) and base64.b64decode(url[len(prefix):]) == jpeg
 
 
 @check("embeddings.py")
@@ -167,7 +168,9 @@ def test_example(name, runtime, env, mpy_lib, tmp_path):
 def quick_start_code():
     readme = (ROOT / "README.md").read_text()
     section = readme.split("## Quick start", 1)[1]
-    return re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    found = re.search(r"```python\n(.*?)```", section, re.S)
+    assert found, "no python block after the README's Quick start heading"
+    return found.group(1)
 
 
 @pytest.mark.parametrize("runtime", ["cpython", "micropython"])

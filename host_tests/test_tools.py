@@ -20,8 +20,9 @@ FINAL = "It is 21.5 C in the greenhouse; the LED could not be lit."
 
 
 def tool_call_answer():
-    body = fixtures.chat_body(None)
+    body = fixtures.chat_body()
     msg = body["choices"][0]["message"]
+    msg["content"] = None  # (a message with tool calls has no text)
     msg["tool_calls"] = [{"id": i, "type": "function", "function": {"name": n, "arguments": a}} for i, n, a in CALLS]
     body["choices"][0]["finish_reason"] = "tool_calls"
     return interaction("POST", "/v1/chat/completions", 200, body)
