@@ -138,3 +138,35 @@ def test_gzip_roundtrip_is_real():
     doc = yaml.safe_load((CASS / "vcrpy_gzip.yaml").read_text())
     raw = doc["interactions"][0]["response"]["body"]["string"]
     assert raw[:2] == b"\x1f\x8b" and json.loads(gzip.decompress(raw))
+
+
+def test_make_serve_is_deterministic_and_prints_what_to_paste(tmp_path):
+    # what `make serve` runs: the same request gets the same answer however often it comes, and
+    # each example's `when` recording answers its own request
+    recordings = [str(ROOT / "tools" / "replay"), str(ROOT / "examples" / "replay")]
+    p = subprocess.Popen([sys.executable, str(ROOT / "tools" / "replay_server.py"), "--tls", "--deterministic",
+                          "--certdir", str(tmp_path)] + recordings, stdout=subprocess.PIPE, text=True)
+    assert p.stdout is not None
+    try:
+        lines = [p.stdout.readline() for _ in range(8)]
+        exports = dict(line[7:].strip().split("=", 1) for line in lines if line.startswith("export "))
+        assert set(exports) == {"OPENAI_BASE_URL", "OPENAI_API_KEY", "SSL_CERT_FILE"}, lines
+        ctx = ssl.create_default_context(cafile=exports["SSL_CERT_FILE"])
+        port = int(exports["OPENAI_BASE_URL"].split(":")[2].split("/")[0])
+
+        def ask(text):
+            c = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=5)
+            c.request("POST", "/v1/chat/completions", body=json.dumps(
+                {"model": "m", "messages": [{"role": "user", "content": text}]}))
+            r = c.getresponse()
+            out = (r.status, r.read())
+            c.close()
+            return out
+
+        first = ask("Say hi")
+        assert first[0] == 200 and b"Hi! How can I help you today?" in first[1]
+        assert [ask("Say hi") for _ in range(3)] == [first] * 3
+        assert b"peace lily" in ask("Name one houseplant that likes 21 C.")[1]
+    finally:
+        p.terminate()
+        p.wait(10)
