@@ -508,11 +508,25 @@ def loads(data, max_depth=512):
 # --- writer: the request body as a stream of small pieces -----------------------------
 
 
+def _atom(obj):
+    # the JSON text of a str, number, bool or None; b"" (never an atom's text) for anything else
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        import json
+
+        return json.dumps(obj).encode()
+    return b""
+
+
 def dump_iter(obj, expand=True):
     """Yield the JSON text of obj as bytes pieces (never one big string). A value with
     json_pieces() (sources.Base64: a file sent as base64) writes itself; with expand=False it
-    is yielded as it is, for its len(): the length pass reads no file."""
-    if isinstance(obj, dict):
+    is yielded as it is, for its len(): the length pass reads no file. Keys and scalars are
+    written where they stand: only a nested container makes a generator (about 100 bytes of
+    heap each, all alive at once down the nesting)."""
+    text = _atom(obj)
+    if text:
+        yield text
+    elif isinstance(obj, dict):
         yield b"{"
         sep = b""
         for k in obj:
@@ -520,11 +534,15 @@ def dump_iter(obj, expand=True):
                 raise TypeError(say(_KEY_TYPE, type(k).__name__))
             yield sep
             sep = b","
-            for p in dump_iter(k):
-                yield p
+            yield _atom(k)
             yield b":"
-            for p in dump_iter(obj[k], expand):
-                yield p
+            v = obj[k]
+            text = _atom(v)
+            if text:
+                yield text
+            else:
+                for p in dump_iter(v, expand):
+                    yield p
         yield b"}"
     elif isinstance(obj, (list, tuple)):
         yield b"["
@@ -532,13 +550,13 @@ def dump_iter(obj, expand=True):
         for v in obj:
             yield sep
             sep = b","
-            for p in dump_iter(v, expand):
-                yield p
+            text = _atom(v)
+            if text:
+                yield text
+            else:
+                for p in dump_iter(v, expand):
+                    yield p
         yield b"]"
-    elif obj is None or isinstance(obj, (bool, int, float, str)):
-        import json
-
-        yield json.dumps(obj).encode()
     elif isinstance(obj, (bytes, bytearray)):
         raise TypeError(say(_JSON_BYTES))
     elif hasattr(obj, "json_pieces"):

@@ -1,5 +1,8 @@
-# with_raw_response: a service's methods returning the answer's status and headers beside the
-# value (as openai-python's LegacyAPIResponse). Loaded when a program first asks for it.
+# What a program may never use, so it is loaded only when first asked for: with_raw_response (a
+# service's methods returning the answer's status and headers beside the value, as
+# openai-python's LegacyAPIResponse) and client.with_options.
+
+from . import _SERVICES, NOT_GIVEN
 
 
 class RawResponse:
@@ -32,3 +35,33 @@ class RawView:
             return f(*args, **kw)
 
         return call
+
+
+def with_options(self, timeout=NOT_GIVEN, max_retries=None, default_headers=None, default_query=None,
+                 total_timeout=NOT_GIVEN):
+    """A copy of the client with these settings changed (as openai-python's): it shares the
+    connection and the receive buffer, so it costs a few small objects. Headers and query
+    parameters given are merged into the client's."""
+    c = object.__new__(type(self))
+    own = self.__dict__
+    for k in own:
+        if k not in _SERVICES:  # services are made again for the copy, bound to it
+            setattr(c, k, own[k])
+    if timeout is not NOT_GIVEN:
+        c.timeout = timeout
+    if max_retries is not None:
+        c.max_retries = max_retries
+    if total_timeout is not NOT_GIVEN:
+        c.total_timeout = total_timeout
+    if default_headers:
+        from ._errors import check_header
+
+        names = [k.lower() for k in default_headers]
+        c._headers = [h for h in self._headers if h[0].lower() not in names]
+        for k in default_headers:
+            check_header(k, default_headers[k])
+            c._headers.append((k, default_headers[k]))
+    if default_query:
+        c.default_query = dict(self.default_query or ())
+        c.default_query.update(default_query)
+    return c

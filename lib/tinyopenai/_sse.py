@@ -49,7 +49,7 @@ class Events:
             r = buf.find(b"\r", i, e if n < 0 else n)
             j = r if r >= 0 else n
             if j >= 0:
-                line = bytes(buf[i:j])
+                line = bytes(self.mv[i:j])  # (through the memoryview: one copy, not two)
                 if r >= 0:
                     if r + 1 < e:
                         if buf[r + 1] == 10:
@@ -63,7 +63,7 @@ class Events:
                 if (0 if part is None else len(part)) + e - i > self.max_event:
                     raise JSONError(say(_EVENT_LONG, self.max_event), self.base + i)
                 try:
-                    part = bytes(buf[i:e]) if part is None else part + buf[i:e]
+                    part = bytes(self.mv[i:e]) if part is None else part + self.mv[i:e]
                 except MemoryError:  # under the cap, yet more than this heap has in one piece
                     part = None
                     raise JSONError(say(_EVENT_LONG, self.max_event), self.base + i)
@@ -84,30 +84,36 @@ class Events:
                 return None  # an event without its blank line at EOF is dropped (as the spec says)
             if not line:
                 if data is not None:
-                    return name, bytes(data)
+                    return name, bytes(data) if isinstance(data, bytearray) else data
                 name = None
                 continue
+            # "field: value" (one space after the colon dropped); a line without a colon is a
+            # field with an empty value. Only data and event matter: they are told apart without
+            # slicing, so a one-line event (all OpenAI sends) costs the line and one copy of its data.
             c = line.find(b":")
             if c == 0:
                 continue  # comment / keep-alive
-            field = line if c < 0 else line[:c]
-            value = b"" if c < 0 else line[c + 1 :]
-            if value[:1] == b" ":
-                value = value[1:]
-            if field == b"data":
-                if data is not None and len(data) + 1 + len(value) > self.max_event:
+            if c < 0:
+                c = len(line)
+            v = c + 1
+            if v < len(line) and line[v] == 32:
+                v += 1
+            if c == 4 and line.startswith(b"data"):
+                if data is not None and len(data) + 1 + len(line) - v > self.max_event:
                     raise JSONError(say(_EVENT_BIG, self.max_event), self.base + self.pos)
                 try:
                     if data is None:
-                        data = bytearray(value)
-                    else:
+                        data = line[v:]
+                    else:  # one more data line: joined with a newline
+                        if not isinstance(data, bytearray):
+                            data = bytearray(data)
                         data += b"\n"
-                        data += value
+                        data += memoryview(line)[v:]
                 except MemoryError:  # under the cap, yet more than this heap has in one piece
                     data = None
                     raise JSONError(say(_EVENT_BIG, self.max_event), self.base + self.pos)
-            elif field == b"event":
-                name = _text(value, self.base + self.pos)
+            elif c == 5 and line.startswith(b"event"):
+                name = _text(line[v:], self.base + self.pos)
 
 
 class Stream:

@@ -42,7 +42,10 @@ def _output(tools, call):
     return result if isinstance(result, str) else json.dumps(result)
 
 
-def run(completions, model, messages, tools, max_rounds, stream, on_chunk, params):
+def run(completions, model, messages, tools, params):
+    max_rounds = params.pop("max_rounds", 8)
+    stream = params.pop("stream", False)
+    on_chunk = params.pop("on_chunk", None)
     specs = [_spec(name, tools[name]) for name in tools]
     for _ in range(max_rounds):
         if stream:
