@@ -29,10 +29,12 @@ def _output(tools, call):
     tool = tools.get(name)
     if tool is None:
         return "error: there is no tool named %r" % name
-    try:
-        args = json.loads(fn.get("arguments") or "{}")
-    except ValueError:
-        return "error: the arguments are not valid JSON"
+    args = fn.get("arguments") or "{}"
+    if not isinstance(args, dict):  # (a JSON text, as OpenAI sends them; some LAN servers send the object)
+        try:
+            args = json.loads(args)
+        except (TypeError, ValueError):
+            return "error: the arguments are not valid JSON"
     if not isinstance(args, dict):
         return "error: the arguments must be a JSON object"
     try:
@@ -43,6 +45,8 @@ def _output(tools, call):
 
 
 def run(completions, model, messages, tools, params):
+    if "pick" in params:
+        raise TypeError("run_tools takes no pick: it reads each whole answer for its tool calls")
     max_rounds = params.pop("max_rounds", 8)
     stream = params.pop("stream", False)
     on_chunk = params.pop("on_chunk", None)
