@@ -102,8 +102,8 @@ class B64Decoder:
             self._write(a2b_base64(t))
         cut = len(text) - len(text) % 4
         self._tail = bytes(text[cut:])
-        for i in range(0, cut, 256):  # 192 bytes at a time: small blocks fit a fragmented heap
-            self._write(a2b_base64(text[i : min(i + 256, cut)]))
+        for i in range(0, cut, 128):  # 96 bytes at a time: small blocks fit a fragmented heap
+            self._write(a2b_base64(text[i : min(i + 128, cut)]))
 
     def close(self):
         if self._tail:
