@@ -238,11 +238,13 @@ SSE = (
     b"data:nospace\rid: 7\rretry: 100\r\r"
     b"event: ignored-without-data\n\n"
     b"data\n\n"
+    b"dataX: not data\ndate: nor this\ndata:  two spaces keep one\n\n"
+    b"data: a\ndata\ndata: c\nevent\n\n"
     b"data: [DONE]\n\n"
     b"data: trailing event without its blank line"
 )
 SSE_WANT = [(None, b'{"n": 1}'), ("thread.run.created", b'{"n": 2}'), (None, b"line one\nline two"),
-            (None, b"nospace"), (None, b""), (None, b"[DONE]")]
+            (None, b"nospace"), (None, b""), (None, b" two spaces keep one"), ("", b"a\n\nc"), (None, b"[DONE]")]
 for k in SPLITS:
     got = events_of(Events(feeder(SSE, k), bytearray(16)))
     check(got == SSE_WANT, "sse split %d -> %r" % (k, got))
