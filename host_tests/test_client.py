@@ -4,10 +4,10 @@ import json
 
 import fixtures
 import pytest
-from conftest import RUNTIMES, SENTINEL, client_args
+from conftest import CLIENTS, RUNTIMES, SENTINEL, client_args
 from replay_server import HTML_502, interaction
 
-pytestmark = pytest.mark.parametrize("rt", RUNTIMES)
+pytestmark = [pytest.mark.parametrize("rt", RUNTIMES), pytest.mark.parametrize("client", CLIENTS, indirect=True)]
 
 HEADERS_OK = {"Content-Type": "application/json"}
 
@@ -63,10 +63,13 @@ def test_chat_stream_whole_events_then_reuse(rt, server, pki, run):
 def test_abandoned_stream_releases_the_connection(rt, server, pki, run):
     it, _ = fixtures.chat_stream(["w%d" % i for i in range(200)])
     server.push(it, fixtures.chat("after"))
-    r = run(rt, "stream", client_args(server, pki, pick="choices.0.delta.content", stop_after=3, then_chat=True))
+    r = run(rt, "stream", client_args(server, pki, pick="choices.0.delta.content", stop_after=3, then_chat=True,
+                                      then_rest=True))
     assert r["items"] == ["", "w1", "w2"]
     assert r["after"] == "after"
     assert r["opened"] == 2  # the half-read stream's connection was closed, a new one made
+    # the stream's events left in the receive buffer were overwritten by that call: it says so
+    assert r["rest"] == ["APIConnectionError"]
 
 
 def test_stream_in_band_error(rt, server, pki, run):

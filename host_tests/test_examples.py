@@ -82,6 +82,16 @@ def _stream(out, srv, work):
     assert body(sent(srv, "/v1/chat/completions")[0])["stream"] is True
 
 
+@check("async_sampler.py")
+def _async_sampler(out, srv, work):
+    assert "Yes, the soil is down to about 42%, so water the fern today.\n" in out
+    # every reading was taken, the streamed answer arrived in between; the lateness is printed
+    # (bounded in test_async, which runs a ticker beside a slow server and a dripping stream)
+    assert re.search(r"readings: 30, every 100 ms, the latest \d+%; worst lateness \d+ ms", out), out
+    asked = body(sent(srv, "/v1/chat/completions")[0])
+    assert asked["stream"] is True and "Should I water the fern?" in asked["messages"][0]["content"]
+
+
 @check("tools.py")
 def _tools(out, srv, work):
     assert "I switched the LED on" in out and "LED on: True | messages in the conversation: 5" in out

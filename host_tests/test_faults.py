@@ -7,10 +7,11 @@ import socket
 
 import fixtures
 import pytest
-from conftest import RUNTIMES, client_args
+from conftest import CLIENTS, RUNTIMES, client_args
 from replay_server import HTML_502, interaction
 
-pytestmark = [pytest.mark.parametrize("rt", RUNTIMES), pytest.mark.timeout(120)]
+pytestmark = [pytest.mark.parametrize("rt", RUNTIMES), pytest.mark.parametrize("client", CLIENTS, indirect=True),
+              pytest.mark.timeout(120)]
 
 
 def chat_with(fault, content="ok", **kw):

@@ -12,10 +12,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 import fixtures
 import pytest
-from conftest import RUNTIMES, client_args
+from conftest import CLIENTS, RUNTIMES, client_args
 from replay_server import interaction
 
-pytestmark = pytest.mark.parametrize("rt", RUNTIMES)
+pytestmark = [pytest.mark.parametrize("rt", RUNTIMES), pytest.mark.parametrize("client", CLIENTS, indirect=True)]
 HEAP = "112k"
 SSE = {"Content-Type": "text/event-stream"}
 

@@ -74,7 +74,7 @@ def test_sse_random_bytes_never_crash(data, sz):
 def exchange(raw, sz):
     c = Conn(False, "h", 80, bufsize=32)
     c.sock = FakeSock([raw], sz)
-    r = c.request("GET", "/", [])
+    r = c.run(c.exchange("GET", "/", []))
     return r, body_of(r, 7)
 
 

@@ -4,10 +4,10 @@ responses.stream ((event, data) pairs, pick per event, an in-band error event)."
 import json
 
 import pytest
-from conftest import RUNTIMES, client_args
+from conftest import CLIENTS, RUNTIMES, client_args
 from replay_server import interaction
 
-pytestmark = pytest.mark.parametrize("rt", RUNTIMES)
+pytestmark = [pytest.mark.parametrize("rt", RUNTIMES), pytest.mark.parametrize("client", CLIENTS, indirect=True)]
 
 
 def run_status(status):

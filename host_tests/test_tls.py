@@ -3,10 +3,10 @@ and the explicit opt-out, under both runtimes. A refused server never sees a req
 key never reaches it."""
 import fixtures
 import pytest
-from conftest import RUNTIMES, client_args
+from conftest import CLIENTS, RUNTIMES, client_args
 from replay_server import ReplayServer
 
-pytestmark = pytest.mark.parametrize("rt", RUNTIMES)
+pytestmark = [pytest.mark.parametrize("rt", RUNTIMES), pytest.mark.parametrize("client", CLIENTS, indirect=True)]
 
 
 @pytest.mark.parametrize("kind", ["unknown_ca", "wrong_host", "expired"])

@@ -6,7 +6,7 @@ import json
 
 import fixtures
 import pytest
-from conftest import RUNTIMES, client_args
+from conftest import CLIENTS, RUNTIMES, client_args
 from replay_server import interaction
 
 CALLS = [
@@ -69,6 +69,7 @@ def check_second_request(server, streamed=False):
 
 
 @pytest.mark.parametrize("rt", RUNTIMES)
+@pytest.mark.parametrize("client", CLIENTS, indirect=True)
 def test_run_tools_runs_the_calls_and_sends_back_outputs_and_errors(rt, server, pki, run):
     server.push(tool_call_answer(), fixtures.chat(FINAL))
     r = run(rt, "tools", client_args(server, pki))
@@ -80,6 +81,7 @@ def test_run_tools_runs_the_calls_and_sends_back_outputs_and_errors(rt, server, 
 
 
 @pytest.mark.parametrize("rt", RUNTIMES)
+@pytest.mark.parametrize("client", CLIENTS, indirect=True)
 def test_run_tools_streamed_merges_the_call_deltas(rt, server, pki, run):
     final, events = fixtures.chat_stream(["", "It", " is", " 21.5", " C"])  # (the first carries the role)
     server.push(tool_call_stream(), final)
@@ -91,6 +93,7 @@ def test_run_tools_streamed_merges_the_call_deltas(rt, server, pki, run):
 
 
 @pytest.mark.parametrize("rt", RUNTIMES)
+@pytest.mark.parametrize("client", CLIENTS, indirect=True)
 def test_run_tools_stops_after_max_rounds_with_a_typed_error(rt, server, pki, run):
     server.push(tool_call_answer(), tool_call_answer(), tool_call_answer())
     r = run(rt, "tools", client_args(server, pki, max_rounds=2))

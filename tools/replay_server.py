@@ -386,7 +386,8 @@ class ReplayServer:
         body = rf.read(n) if n else b""
         if len(body) < n:  # the client went away mid-body: as a real server, act on nothing
             return None
-        req = {"method": method, "path": target, "headers": headers, "body": body, "conn": cid}
+        req = {"method": method, "path": target, "headers": headers, "body": body, "conn": cid,
+               "at": time.monotonic()}
         with self._lock:
             self.requests.append(req)
         return req
@@ -434,9 +435,12 @@ class ReplayServer:
         pieces = []
         if chunked:
             head.append("Transfer-Encoding: chunked")
-            size = it["fault"].get("chunk_size", self.chunk_size)
-            for i in range(0, len(body), size):
-                part = body[i:i + size]
+            if "pace" in it["fault"]:  # one chunk per server-sent event (each ends in a blank line)
+                parts = [e + b"\n\n" for e in body.split(b"\n\n") if e.strip()]
+            else:
+                size = it["fault"].get("chunk_size", self.chunk_size)
+                parts = [body[i:i + size] for i in range(0, len(body), size)]
+            for part in parts:
                 pieces.append(b"%x\r\n%s\r\n" % (len(part), part))
             if not it["fault"].get("truncate_chunked"):
                 pieces.append(b"0\r\n\r\n")
@@ -456,6 +460,7 @@ class ReplayServer:
                 return False
         if f.get("close_before_status"):
             return False
+        head, pieces = b"", []
         if "raw" in f:  # a hostile or broken answer: these bytes, as they are
             data = f["raw"]
         else:
@@ -466,7 +471,12 @@ class ReplayServer:
             time.sleep(0.05)
             s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
             return False
-        if "drip" in f:
+        if "pace" in f:  # the head at once, then the body's pieces (events) `pace` seconds apart
+            s.sendall(head)
+            for piece in pieces:
+                time.sleep(f["pace"])
+                s.sendall(piece)
+        elif "drip" in f:
             n, delay = f["drip"]
             start = f.get("drip_from", 0)  # bytes sent at once before the drip starts
             if start:

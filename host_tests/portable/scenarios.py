@@ -13,7 +13,7 @@ MPY = sys.implementation.name == "micropython"
 
 def _client(a):
     sleeps = []
-    c = OpenAI(
+    c = (_async_client if a.get("aio") else OpenAI)(
         api_key=a.get("key"),  # None: OPENAI_API_KEY, the suite's sentinel
         base_url=a["url"],
         ca=a.get("ca"),
@@ -23,6 +23,72 @@ def _client(a):
         dangerously_skip_tls_verify=a.get("insecure", False),
     )
     return c, sleeps
+
+
+def _async_client(**kw):  # type: (...) -> OpenAI
+    # AsyncOpenAI with the same arguments, seen through blocking calls (_Awaited), so that every
+    # scenario runs on both clients unchanged (typed as the blocking client it stands in for)
+    import tinyopenai
+
+    return _Awaited(tinyopenai.AsyncOpenAI(**kw))  # pyright: ignore[reportReturnType]
+
+
+class _Awaited:
+    """An AsyncOpenAI (or one of its services) driven from blocking code: each method call runs
+    on the event loop to its end; a stream or listing it returns is iterated one awaited item
+    at a time. Attributes named with _ are the client's own."""
+
+    def __init__(self, target):
+        self._t = target
+
+    def __getattr__(self, name):
+        v = getattr(self._t, name)
+        if name.startswith("_") or isinstance(v, (int, float, str, bool, type(None))):
+            return v
+        if not callable(v):
+            return _Awaited(v)
+
+        def call(*args, **kw):
+            import asyncio
+
+            r = asyncio.run(_settle(v(*args, **kw)))
+            if isinstance(r, OpenAI):  # with_options: a copy of the client, driven the same way
+                return _Awaited(r)
+            return _AwaitedIter(r) if hasattr(r, "__anext__") else r
+
+        return call
+
+
+async def _settle(r):
+    return (await r) if hasattr(r, "send") else r
+
+
+class _AwaitedIter:
+    def __init__(self, it):
+        self._it = it
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        import asyncio
+
+        try:
+            return asyncio.run(_settle(self._it.__anext__()))
+        except StopAsyncIteration:
+            raise StopIteration
+
+    def __getattr__(self, name):  # close, get_final_completion, pages, ...
+        v = getattr(self._it, name)
+        if not callable(v):
+            return v
+
+        def call(*args, **kw):
+            import asyncio
+
+            return asyncio.run(_settle(v(*args, **kw)))
+
+        return call
 
 
 def _err(e):
@@ -61,8 +127,10 @@ def stream(a):
     kw = a.get("kwargs") or {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hi"}]}
     items = []
     count = 0
+    s = None
     try:
-        for v in c.chat.completions.create(stream=True, pick=a.get("pick"), **kw):
+        s = c.chat.completions.create(stream=True, pick=a.get("pick"), **kw)
+        for v in s:
             count += 1
             items.append(list(v) if isinstance(v, tuple) else v)
             if count == a.get("stop_after"):
@@ -72,7 +140,16 @@ def stream(a):
     after = None
     if a.get("then_chat"):  # the connection must still be usable (or re-made) afterwards
         after = c.chat.completions.create(model="m", messages=[], pick="choices.0.message.content")
-    return {"items": items, "count": count, "sleeps": sleeps, "opened": c._conn.opened, "after": after}
+    rest = []  # then_rest: what the stream gives after that call, and how it ends
+    if a.get("then_rest") and s is not None:
+        try:
+            for v in s:
+                rest.append(v)
+            rest.append("ended")
+        except Exception as e:
+            rest.append(_err(e)["error"])
+    return {"items": items, "count": count, "sleeps": sleeps, "opened": c._conn.opened, "after": after,
+            "rest": rest}
 
 
 def moderation(a):
@@ -98,7 +175,7 @@ def replay(a):
                 r = c.moderations.create(**kw)
             else:
                 r = c.request(job["method"], job["path"], body=kw or None, stream=job.get("stream", False))
-            if isinstance(r, Stream):
+            if isinstance(r, (Stream, _AwaitedIter)):
                 r = [ev for ev in r]
             out.append({"value": r})
         except Exception as e:
@@ -112,7 +189,7 @@ def _plain(r, job):
 
     from tinyopenai._cursor import Cursor
 
-    if isinstance(r, Cursor):
+    if isinstance(r, (Cursor, Stream, _AwaitedIter)):  # (a stream's tuples become lists below)
         out = []
         limit = job.get("limit")
         for item in r:
@@ -120,8 +197,6 @@ def _plain(r, job):
             if limit is not None and len(out) >= limit:
                 break
         return out
-    if isinstance(r, Stream):
-        return [_plain(list(ev) if isinstance(ev, tuple) else ev, job) for ev in r]
     if isinstance(r, (bytes, bytearray)):
         return {"hex": str(hexlify(r), "ascii")}
     if isinstance(r, dict):
@@ -244,7 +319,12 @@ def run(name, args):
         return _err(e)
 
 
-if __name__ == "__main__":
+def run_main(run):
+    # micropython -m MODULE NAME ARGS.json: the scenario's result on one line
     with open(sys.argv[2]) as f:
         res = run(sys.argv[1], json.load(f))
     print("RESULT " + json.dumps(res))
+
+
+if __name__ == "__main__":
+    run_main(run)

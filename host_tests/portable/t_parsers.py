@@ -273,16 +273,16 @@ LENGTH = (b"HTTP/1.1 404 Not Found\r\ncontent-length: 11\r\nX-Dup: 1\r\nx-dup: 2
 CLOSE = b"HTTP/1.0 200 OK\nContent-Type: text/plain\n\nuntil the end"
 for k in SPLITS:
     c = conn_with([CHUNKED, LENGTH, CLOSE], k)
-    r = c.request("GET", "/v1/x", [("Authorization", "Bearer k")])
+    r = c.run(c.exchange("GET", "/v1/x", [("Authorization", "Bearer k")]))
     check(r.status == 200 and r.headers.get("x-request-id") == "req_1", "chunked head split %d" % k)
     check("set-cookie" not in r.headers, "2xx keeps only the needed headers (split %d)" % k)
     check(body_of(r) == b"hello 0123456789", "chunked body split %d" % k)
     check(c.sock is not None and c.busy is None, "keep-alive after chunked split %d" % k)
-    r = c.request("GET", "/v1/y", [])
+    r = c.run(c.exchange("GET", "/v1/y", []))
     check(r.status == 404 and r.headers["x-dup"] == "1, 2" and r.headers["retry-after"] == "3",
           "error headers split %d: %r" % (k, r.headers))
     check(body_of(r, 3) == b'{"e": true}', "content-length body split %d" % k)
-    r = c.request("GET", "/v1/z", [])
+    r = c.run(c.exchange("GET", "/v1/z", []))
     check(body_of(r) == b"until the end", "read-until-close body split %d" % k)
     check(c.sock is None, "HTTP/1.0 answer closes the connection (split %d)" % k)
 
@@ -290,7 +290,7 @@ for k in SPLITS:
 fake = FakeSock([LENGTH], 4)
 c = Conn(False, "example.test", 80, bufsize=32)
 c.sock = fake
-c.request("POST", "/v1/p", [("A", "b")], 7, lambda: iter([b"{", b'"x"', b":1}"]))
+c.run(c.exchange("POST", "/v1/p", [("A", "b")], 7, lambda: iter([b"{", b'"x"', b":1}"])))
 check(bytes(fake.sent) == b'POST /v1/p HTTP/1.1\r\nHost: example.test\r\nA: b\r\nContent-Length: 7\r\n\r\n{"x":1}',
       "request bytes %r" % bytes(fake.sent))
 
@@ -308,7 +308,7 @@ for raw in TRUNC:
     for k in (1, 7, 100000):
         c = conn_with(raw, k)
         try:
-            body_of(c.request("GET", "/", []))
+            body_of(c.run(c.exchange("GET", "/", [])))
             got = "no error"
         except APIConnectionError:
             got = "ok"

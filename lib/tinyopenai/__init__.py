@@ -44,14 +44,30 @@ def _module(name, keep=True):
 
 
 def __getattr__(name):
-    # tinyopenai.RateLimitError and the other per-status errors live in _fail; other names are
-    # submodules (MicroPython's `from tinyopenai import chat` asks here first)
+    # The names that load their module when first asked for, in one table: AsyncOpenAI (_aio)
+    # and the per-status errors (_fail). Any other name is a submodule (MicroPython's
+    # `from tinyopenai import chat` asks here first). (The table is a constant of this code:
+    # no RAM until it runs.)
+    home = {"AsyncOpenAI": "_aio", "APIStatusError": "_fail", "APIResponseValidationError": "_fail",
+            "APITimeoutError": "_fail", "BadRequestError": "_fail", "AuthenticationError": "_fail",
+            "PermissionDeniedError": "_fail", "NotFoundError": "_fail", "ConflictError": "_fail",
+            "UnprocessableEntityError": "_fail", "RateLimitError": "_fail", "InternalServerError": "_fail",
+            }.get(name)
     try:
-        if name.endswith("Error"):
-            return getattr(_module("_fail"), name)
-        return _module(name)
+        return getattr(_module(home), name) if home else _module(name)
     except (ImportError, AttributeError):
         raise AttributeError("module 'tinyopenai' has no attribute '%s'" % name)
+
+
+def steps(method):
+    """Make a service method written as a generator of steps (each `yield` a call's result or
+    coroutine) a method that runs them on the client's connection: the blocking client gives
+    the return value, AsyncOpenAI a coroutine. For the methods that make more than one call."""
+
+    def run(self, *args, **kw):
+        return self._c._conn.run(method(self, *args, **kw))
+
+    return run
 
 
 class Service:
@@ -138,9 +154,16 @@ class OpenAI:
             self, ctx, api_key, base_url, organization, project, ca, dangerously_skip_tls_verify, default_headers,
             sleep)
         self.max_retries = max_retries
+        self._conn = self._connection(tls, host, port, ctx, timeout)
+
+    def _connection(self, tls, host, port, ctx, timeout):
+        if sys.implementation.name == "micropython":
+            import gc
+
+            gc.collect()  # _setup's code has just been dropped: compile _http into that room
         from ._http import Conn
 
-        self._conn = Conn(tls, host, port, ctx, timeout)
+        return Conn(tls, host, port, ctx, timeout)
 
     def __repr__(self):
         return "<tinyopenai.OpenAI %s>" % self.base_url
@@ -174,9 +197,7 @@ class OpenAI:
     def __exit__(self, *exc):
         self.close()
 
-    def request(self, method, path, body=None, params=None, stream=False, pick=None, headers=None, files=None,
-                sink=None, consume=None, progress=None, events=False, total_timeout=None, extra_headers=None,
-                extra_query=None, extra_body=None, timeout=NOT_GIVEN, accept=None, raw=False):
+    def request(self, *args, **kw):
         """Call any endpoint. path is relative to base_url ('/models'); body a JSON-able dict
         (with files: the form fields); params a dict for the query string; files {name: path,
         bytes, file object or (filename, source[, content_type])} for a streamed multipart upload
@@ -191,6 +212,12 @@ class OpenAI:
         raw=True returns a RawResponse (status_code, headers, request_id, parse()).
         Returns the whole JSON answer, the picked value(s), consume's result, the sink's byte
         count, or a Stream."""
+        return self._conn.run(self._call(*args, **kw))
+
+    def _call(self, method, path, body=None, params=None, stream=False, pick=None, headers=None, files=None,
+              sink=None, consume=None, progress=None, events=False, total_timeout=None, extra_headers=None,
+              extra_query=None, extra_body=None, timeout=NOT_GIVEN, accept=None, raw=False):
+        # the steps of request() (see _http: the connection's run() drives them)
         if total_timeout is None:
             total_timeout = self.total_timeout
         target = self._prefix + path
@@ -241,16 +268,17 @@ class OpenAI:
         try:
             while True:
                 try:
-                    resp = conn.request(method, target, hdrs, length, pieces, raw)
+                    resp = yield from conn.exchange(method, target, hdrs, length, pieces, raw)
                     if resp.status >= 300:
+                        yield conn.wait(resp)
                         raise _module("_fail").from_response(resp)
                     if stream:
                         if resp.headers.get("content-type", "").startswith("text/html"):
                             raise _module("_fail").not_json(resp)  # a proxy's page, not events
-                        result = _module("_sse").Stream(self, resp, pick, events, end)
+                        result = self._stream(resp, pick, events, end)
                         end = None  # the stream keeps its own bound from here on
                     else:
-                        result = self._consume(resp, pick, out, consume)
+                        result = yield from self._consume(resp, pick, out, consume)
                         if out is not None:
                             out.done()
                     if raw:
@@ -267,7 +295,7 @@ class OpenAI:
                     if out is not None:
                         out.restart()
                     attempt += 1
-                    self._sleep(delay)
+                    yield self._sleep(delay)
                 except Exception:  # a sink that could not be written, a bug in a consumer: clean up
                     if out is not None:
                         out.abort()
@@ -277,26 +305,31 @@ class OpenAI:
             if end is not None or not stream:
                 conn.deadline = None
 
+    def _stream(self, resp, pick, events, end):
+        return _module("_sse").Stream(self, resp, pick, events, end)
+
     def _consume(self, resp, pick, out=None, consume=None):
+        # the steps that read a 2xx answer's body into the call's result
+        conn = resp.conn
         ct = resp.headers.get("content-type", "")
         is_json = not ct or "json" in ct
         if not is_json and ct.startswith("text/html"):
             raise _module("_fail").not_json(resp)
-        if out is not None and consume is None:  # the answer's bytes -> the sink, whatever its type
-            mv = memoryview(self._buf)
-            while True:
-                n = resp.readinto(mv)
-                if not n:
-                    return out.count
-                out.write(bytes(mv[:n]))
-        if not is_json and pick is None and consume is None:  # text or binary: its bytes
+        mv = memoryview(self._buf)
+        if out is not None and consume is None or not is_json and pick is None and consume is None:
+            # the answer's bytes: to the sink whatever their type, else text or binary as bytes
             data = bytearray()
-            mv = memoryview(self._buf)
             while True:
+                yield conn.wait(resp)
                 n = resp.readinto(mv)
                 if not n:
-                    return bytes(data)
-                data += mv[:n]
+                    return bytes(data) if out is None else out.count
+                if out is None:
+                    data += mv[:n]
+                else:
+                    out.write(bytes(mv[:n]))
+        # JSON: parsed as it arrives (the reads after the first wait in place: the parsers pull)
+        yield conn.wait(resp)
         rd = Reader(resp.readinto, self._buf)
         try:
             if consume is not None:

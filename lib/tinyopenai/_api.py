@@ -3,7 +3,7 @@
 # needs them). Services subclass Resource and hold no HTTP logic: path + parameters -> request.
 # List endpoints return a _cursor.Cursor (loaded by the first listing).
 
-from . import Service
+from . import Service, steps
 from ._errors import OpenAIError, const, say
 
 # message numbers (the texts are in _messages)
@@ -65,13 +65,14 @@ class Resource(Service):
 
         return Cursor(self, parts, params)
 
+    @steps
     def _poll(self, get, done, poll_interval_ms, max_wait_s):
         # get() -> a RawResponse of the object, again until done(object); between tries the
         # server's openai-poll-after-ms, or poll_interval_ms (1 s by default), as openai-python.
         # Past max_wait_s (None: no bound) APITimeoutError.
         waited = 0
         while True:
-            r = get()
+            r = yield get()
             obj = r.parse()
             if done(obj):
                 return obj
@@ -85,5 +86,5 @@ class Resource(Service):
                 from ._fail import APITimeoutError
 
                 raise APITimeoutError()
-            self._c._sleep(ms / 1000)
+            yield self._c._sleep(ms / 1000)
             waited += ms

@@ -23,7 +23,7 @@ class Cursor:
         self._r = resource
         self._parts = parts
         self._params = params
-        self._items = None
+        self._items = []
         self._i = 0
         self._more = True
         self.pages = 0
@@ -31,18 +31,39 @@ class Cursor:
     def __iter__(self):
         return self
 
+    def __aiter__(self):  # (AsyncOpenAI's listings: `async for`)
+        return self
+
     def __next__(self):
-        while self._items is None or self._i >= len(self._items):
+        while True:
+            if self._left():
+                return self._item()
             if not self._more:
                 raise StopIteration
-            self._fetch()
+            self._take(self._fetch())
+
+    async def __anext__(self):
+        while True:
+            if self._left():
+                return self._item()
+            if not self._more:
+                raise StopAsyncIteration
+            self._take(await self._fetch())
+
+    def _left(self):
+        return self._i < len(self._items)
+
+    def _item(self):
         item = self._items[self._i]
         self._items[self._i] = None  # handed over: let it go
         self._i += 1
         return item
 
     def _fetch(self):
-        page = self._r._call("GET", self._parts, dict(self._params), consume=_page)
+        # the next page's request: its (items, has_more, last_id), or AsyncOpenAI's coroutine
+        return self._r._call("GET", self._parts, dict(self._params), consume=_page)
+
+    def _take(self, page):
         self.pages += 1
         items, more, last = page
         self._items, self._i = items, 0

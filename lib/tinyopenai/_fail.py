@@ -103,7 +103,7 @@ def status_error(status, body, headers):
 def text_of(raw):
     """A short readable text of an error body (the <title> of an HTML page)."""
     try:
-        t = str(raw, "utf-8")
+        t = str(raw[:1024], "utf-8", "replace")  # (the start says it: a title, a first line)
     except UnicodeError:
         return repr(raw[:200])
     lo = t.lower()
@@ -116,16 +116,26 @@ def text_of(raw):
 
 
 def _read(resp, cap):
-    # up to cap bytes of the (error) body; the rest is discarded
-    out = bytearray()
-    mv = memoryview(bytearray(256))
-    while len(out) < cap:
-        n = resp.readinto(mv)
-        if not n:
+    # up to cap bytes of the (error) body, into one block made at once (growing one would copy
+    # it over and over in a heap that may have no room for the next size); the rest is dropped
+    left = resp.left  # (the Content-Length still to come, when the answer has one: no bigger block)
+    if 0 <= left < cap:
+        cap = left
+    try:
+        out = bytearray(cap)
+    except MemoryError:  # a heap with room, but not in one piece: the error's text is cut shorter
+        cap = 512
+        out = bytearray(cap)
+    mv = memoryview(out)
+    n = 0
+    while n < cap:
+        k = resp.readinto(mv[n:])
+        if not k:
             break
-        out += mv[:n]
+        n += k
+    mv = None
     resp.drain(cap * 4)
-    return bytes(out[:cap])
+    return out if n == cap else out[:n]
 
 
 def from_response(resp):
@@ -133,7 +143,7 @@ def from_response(resp):
     raw = _read(resp, _ERROR_BODY_CAP)
     try:
         body = loads(raw)
-    except JSONError:
+    except (JSONError, MemoryError):  # (a long message cut at the cap, in a heap without room for it)
         body = text_of(raw)
     return status_error(resp.status, body, resp.headers)
 

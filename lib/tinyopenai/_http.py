@@ -127,7 +127,7 @@ class Conn:
             except OSError:
                 pass
 
-    def _open(self):
+    def connect(self):
         import gc
 
         from . import _module
@@ -237,40 +237,69 @@ class Conn:
             if not self.end:
                 return None if not out else out
 
-    def _write(self, pieces):
-        # Gather small pieces in the buffer; big ones go straight out. MicroPython sends with the
-        # stream write, which every port's socket and TLS socket has and which writes it all
-        # (v1.28.0's Unix socket has no sendall); CPython's sockets have only sendall.
+    def _gather(self, pieces):
+        # The pieces to send, gathered: small ones are copied into the buffer and yielded as one
+        # view of it when it is full (the view must be sent before the next is asked for); big
+        # ones are yielded as they are.
         buf = self.buf
         size = len(buf)
         n = 0
-        s = self.sock
-        if s is None:
-            raise APIConnectionError(say(_CLOSED))
-        send = s.write if _MPY else s.sendall
-        self._bound()
         for p in pieces:
             k = len(p)
             if n + k > size:
                 if n:
-                    self._bound()
-                    send(self.mv[:n])
+                    yield self.mv[:n]
                     n = 0
                 if k >= size:
-                    send(p)
+                    yield p
                     continue
             buf[n : n + k] = p
             n += k
         if n:
-            send(self.mv[:n])
+            yield self.mv[:n]
+
+    def send(self, pieces):
+        # MicroPython sends with the stream write, which every port's socket and TLS socket has and
+        # which writes it all (v1.28.0's Unix socket has no sendall); CPython's sockets have only
+        # sendall.
+        s = self.sock
+        if s is None:
+            raise APIConnectionError(say(_CLOSED))
+        send = s.write if _MPY else s.sendall
+        for p in self._gather(pieces):
+            self._bound()
+            send(p)
+
+    # --- the steps of a call, and the three I/O primitives they yield --------------------
+    # A call is a generator of steps (exchange() here, the client's _call above it). Each step
+    # yields what one of the primitives below returns. The blocking connection does the I/O
+    # inside the primitive and returns None, so run() only sends it back; AsyncConn's primitives
+    # return coroutines, which its run() awaits. Parsing and framing never wait themselves:
+    # they read what the primitives made ready, and so are the same for both clients.
+
+    def run(self, steps):
+        """Drive a generator of steps to its return value (the blocking connection: each step's
+        I/O is already done when it yields)."""
+        v = None
+        try:
+            while True:
+                v = steps.send(v)
+        except StopIteration as e:
+            return e.value
+
+    def wait(self, resp=None):
+        """Wait until bytes of the answer (of resp, once its head is read) are at hand. The
+        blocking reads wait by themselves, so here there is nothing to do."""
+        return None
 
     # --- one exchange --------------------------------------------------------------------
 
-    def request(self, method, target, headers, body_len=None, body=None, all_headers=False):
-        """Send a request and read its status and headers. `headers` is a list of
-        (name, value) str pairs; `body` a callable returning an iterator of bytes pieces
-        (called again if the request must be resent on a fresh connection); all_headers: keep
-        every header of a 2xx answer too (up to 2 KB of them), not only those the client needs."""
+    def exchange(self, method, target, headers, body_len=None, body=None, all_headers=False):
+        """The steps of one exchange (a generator returning the Response): send a request and
+        read its status and headers. `headers` is a list of (name, value) str pairs; `body` a
+        callable returning an iterator of bytes pieces (called again if the request must be
+        resent on a fresh connection); all_headers: keep every header of a 2xx answer too (up
+        to 2 KB of them), not only those the client needs."""
         for k, v in headers:
             check_header(k, v)
         if self.busy is not None or self.pos < self.end:
@@ -287,9 +316,10 @@ class Conn:
         for _attempt in (0, 1):
             reused = self.sock is not None
             if not reused:
-                self._open()
+                yield self.connect()
             try:
-                self._write(self._pieces(method, target, headers, body_len, body))
+                yield self.send(self._pieces(method, target, headers, body_len, body))
+                yield self.wait()
                 status_line = self._line(_MAX_HEADER_BYTES)
             except (OSError, ValueError, APIConnectionError) as e:
                 self.close()

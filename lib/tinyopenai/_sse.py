@@ -5,11 +5,12 @@
 
 import sys
 
-from ._errors import APIError, const, say
+from ._errors import APIConnectionError, APIError, const, say
 from ._json import JSONError, Reader, _text, loads
 from ._pick import compile_paths, pick
 
 # message numbers (the texts are in _messages)
+_ABANDONED = const(23)
 _EVENT_LONG = const(46)
 _EVENT_BIG = const(47)
 _BAD_EVENT = const(48)
@@ -148,20 +149,25 @@ class Stream:
         self._resp.conn.deadline = None
         self._resp.close()
 
-    def get_final_completion(self):
-        """The rest of a chat stream read; the whole completion (content, tool calls merged by
-        index, finish_reason, usage), as openai-python's."""
-        return self._rest()
+    def get_final_completion(self, on_chunk=None):
+        """The rest of a chat stream read (each item passed to on_chunk, if given); the whole
+        completion (content, tool calls merged by index, finish_reason, usage), as
+        openai-python's."""
+        self._check_final()
+        for v in self:
+            if on_chunk is not None:
+                on_chunk(v)
+        return self._whole()
 
     get_final_response = get_final_completion  # (a Responses stream: its response.completed)
 
-    def _rest(self):
+    def _check_final(self):
         if self._pick is not None:
             from ._errors import OpenAIError
 
             raise OpenAIError(say(_FINAL_PICK))
-        for _ in self:
-            pass
+
+    def _whole(self):
         return self._final.result() if self._final is not None else None
 
     def _merge(self, v):
@@ -172,9 +178,27 @@ class Stream:
         self._final.add(v)
 
     def __next__(self):
+        self._arm()
+        return self._next()
+
+    def _arm(self):
+        # the next event must come within the read timeout, and before the stream's own end.
+        # Another call on the client has taken the connection and the buffer the events were
+        # read into: what is left in it is no longer this stream's.
+        resp = self._resp
+        conn = resp.conn
+        if not resp.done and conn.busy is not resp:
+            raise APIConnectionError(say(_ABANDONED))
+        gap = conn.after(conn.read_timeout)
+        end = self._end
+        conn.deadline = gap if end is None or (gap is not None and conn.ms_left(end) > conn.ms_left(gap)) else end
+
+    def _next(self):
+        # the next item, the deadline armed
         while True:
             name, data = self._event()
             if not data:
+                self._arm()
                 continue  # an empty data line (some compatible servers send one): no payload
             try:
                 if self._pick is None or name == "error":
@@ -207,10 +231,6 @@ class Stream:
         # (name, data) of the next event; StopIteration at [DONE] or the end of the body
         resp = self._resp
         conn = resp.conn
-        # the next event must come within the read timeout, and before the stream's own end
-        gap = conn.after(conn.read_timeout)
-        end = self._end
-        conn.deadline = gap if end is None or (gap is not None and conn.ms_left(end) > conn.ms_left(gap)) else end
         try:
             ev = self._events.next()
         except JSONError as e:

@@ -45,6 +45,11 @@ def _output(tools, call):
 
 
 def run(completions, model, messages, tools, params):
+    return completions._c._conn.run(_rounds(completions, model, messages, tools, params))
+
+
+def _rounds(completions, model, messages, tools, params):
+    # the steps of run (see tinyopenai.steps): one request per round
     if "pick" in params:
         raise TypeError("run_tools takes no pick: it reads each whole answer for its tool calls")
     max_rounds = params.pop("max_rounds", 8)
@@ -53,13 +58,10 @@ def run(completions, model, messages, tools, params):
     specs = [_spec(name, tools[name]) for name in tools]
     for _ in range(max_rounds):
         if stream:
-            s = completions.create(model=model, messages=messages, tools=specs, stream=True, **params)
-            for chunk in s:
-                if on_chunk is not None:
-                    on_chunk(chunk)
-            done = s.get_final_completion()
+            s = yield completions.create(model=model, messages=messages, tools=specs, stream=True, **params)
+            done = yield s.get_final_completion(on_chunk)
         else:
-            done = completions.create(model=model, messages=messages, tools=specs, **params)
+            done = yield completions.create(model=model, messages=messages, tools=specs, **params)
         choices = (done or {}).get("choices") or ()
         msg = (choices[0].get("message") or {}) if choices else {}
         calls = msg.get("tool_calls")

@@ -1,5 +1,6 @@
 # Audio: client.audio.speech / transcriptions / translations. Speech goes to a sink in chunks;
 # uploads stream from flash.
+from . import steps
 from ._api import Resource
 
 
@@ -17,10 +18,11 @@ class Speech(Resource):
 class Transcriptions(Resource):
     path = "/audio/transcriptions"
 
+    @steps
     def create(self, *, file, model, **params):
         """POST (multipart) -> the JSON answer, or the text for text/srt/vtt formats."""
         params["model"] = model
-        r = self._call("POST", (), params, files={"file": file})
+        r = yield self._call("POST", (), params, files={"file": file})
         return str(r, "utf-8") if isinstance(r, bytes) else r
 
 

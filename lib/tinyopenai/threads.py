@@ -2,6 +2,7 @@
 # (and create_and_run_poll), with .messages, .runs (create, list, retrieve, update, cancel,
 # submit_tool_outputs, poll and the *_and_poll forms) and .runs.steps. A run stream yields
 # {"event": "thread.message.delta", "data": {...}} items, as openai-python's events read.
+from . import steps
 from ._api import Resource
 
 # the statuses a run stops at (requires_action waits for tool outputs)
@@ -79,13 +80,15 @@ class Runs(_Beta):
         return self._poll(lambda: self.retrieve(run_id, thread_id=thread_id, raw=True, **options),
                           lambda run: run.get("status") in TERMINAL, poll_interval_ms, max_wait_s)
 
+    @steps
     def create_and_poll(self, *, thread_id, assistant_id, poll_interval_ms=None, **params):
-        run = self.create(thread_id, assistant_id=assistant_id, **params)
-        return self.poll(run["id"], thread_id, poll_interval_ms)
+        run = yield self.create(thread_id, assistant_id=assistant_id, **params)
+        return (yield self.poll(run["id"], thread_id, poll_interval_ms))
 
+    @steps
     def submit_tool_outputs_and_poll(self, *, run_id, thread_id, tool_outputs, poll_interval_ms=None, **params):
-        run = self.submit_tool_outputs(run_id, thread_id=thread_id, tool_outputs=tool_outputs, **params)
-        return self.poll(run["id"], thread_id, poll_interval_ms)
+        run = yield self.submit_tool_outputs(run_id, thread_id=thread_id, tool_outputs=tool_outputs, **params)
+        return (yield self.poll(run["id"], thread_id, poll_interval_ms))
 
 
 class Threads(_Beta):
@@ -113,6 +116,7 @@ class Threads(_Beta):
             params["stream"] = True
         return self._call("POST", ("runs",), params, stream=stream, events=stream)
 
+    @steps
     def create_and_run_poll(self, *, assistant_id, poll_interval_ms=None, **params):
-        run = self.create_and_run(assistant_id=assistant_id, **params)
-        return self.runs.poll(run["id"], run["thread_id"], poll_interval_ms)
+        run = yield self.create_and_run(assistant_id=assistant_id, **params)
+        return (yield self.runs.poll(run["id"], run["thread_id"], poll_interval_ms))

@@ -1,6 +1,7 @@
 # Vector stores: client.vector_stores.create / list / retrieve / update / delete, with .files
 # (create, list, retrieve, delete, upload, poll and the *_and_poll forms) and .file_batches
 # (create, retrieve, cancel, list_files, poll, create_and_poll, upload_and_poll)
+from . import steps
 from ._api import Resource
 
 
@@ -27,23 +28,26 @@ class Files(_Under):
     def delete(self, file_id, *, vector_store_id, **options):
         return self._call("DELETE", (vector_store_id, "files", file_id), None, **options)
 
+    @steps
     def upload(self, *, vector_store_id, file, progress=None, **params):
         """Upload a file (streamed from flash) and add it to the store."""
-        f = self._c.files.create(file=file, purpose="assistants", progress=progress)
-        return self.create(vector_store_id, file_id=f["id"], **params)
+        f = yield self._c.files.create(file=file, purpose="assistants", progress=progress)
+        return (yield self.create(vector_store_id, file_id=f["id"], **params))
 
     def poll(self, file_id, *, vector_store_id, poll_interval_ms=None, max_wait_s=600):
         """Retrieve the file until it is no longer in_progress (see Runs.poll)."""
         return self._poll(lambda: self.retrieve(file_id, vector_store_id=vector_store_id, raw=True), _settled,
                           poll_interval_ms, max_wait_s)
 
+    @steps
     def create_and_poll(self, file_id, *, vector_store_id, poll_interval_ms=None, **params):
-        self.create(vector_store_id, file_id=file_id, **params)
-        return self.poll(file_id, vector_store_id=vector_store_id, poll_interval_ms=poll_interval_ms)
+        yield self.create(vector_store_id, file_id=file_id, **params)
+        return (yield self.poll(file_id, vector_store_id=vector_store_id, poll_interval_ms=poll_interval_ms))
 
+    @steps
     def upload_and_poll(self, *, vector_store_id, file, poll_interval_ms=None, **params):
-        f = self.upload(vector_store_id=vector_store_id, file=file, **params)
-        return self.poll(f["id"], vector_store_id=vector_store_id, poll_interval_ms=poll_interval_ms)
+        f = yield self.upload(vector_store_id=vector_store_id, file=file, **params)
+        return (yield self.poll(f["id"], vector_store_id=vector_store_id, poll_interval_ms=poll_interval_ms))
 
 
 class FileBatches(_Under):
@@ -64,17 +68,19 @@ class FileBatches(_Under):
         return self._poll(lambda: self.retrieve(batch_id, vector_store_id=vector_store_id, raw=True), _settled,
                           poll_interval_ms, max_wait_s)
 
+    @steps
     def create_and_poll(self, vector_store_id, *, poll_interval_ms=None, **params):
-        batch = self.create(vector_store_id, **params)
-        return self.poll(batch["id"], vector_store_id=vector_store_id, poll_interval_ms=poll_interval_ms)
+        batch = yield self.create(vector_store_id, **params)
+        return (yield self.poll(batch["id"], vector_store_id=vector_store_id, poll_interval_ms=poll_interval_ms))
 
+    @steps
     def upload_and_poll(self, vector_store_id, *, files, file_ids=(), poll_interval_ms=None, **params):
         """Upload each file (one at a time: one connection), then make and poll a batch of
         them and of file_ids."""
         ids = list(file_ids)
         for f in files:
-            ids.append(self._c.files.create(file=f, purpose="assistants")["id"])
-        return self.create_and_poll(vector_store_id, file_ids=ids, poll_interval_ms=poll_interval_ms, **params)
+            ids.append((yield self._c.files.create(file=f, purpose="assistants"))["id"])
+        return (yield self.create_and_poll(vector_store_id, file_ids=ids, poll_interval_ms=poll_interval_ms, **params))
 
 
 class VectorStores(_Under):
