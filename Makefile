@@ -81,6 +81,7 @@ serve: $(STAMP)
 
 run: $(STAMP) mpy twin
 	$(PY) tools/run_device.py $(if $(MP),--runtime $(MP))
+	$(PY) tools/run_device.py --asyncio --cycles 12 --interval 0.25 --think 0.6 --runtime $(or $(MP),twin)
 
 # The deploy and mip tests drive the Unix port through a pseudo-terminal made by socat.
 socat:

@@ -191,6 +191,8 @@ def main(argv):
         serve(plain, it)
         row = {"scenario": "chat, %s answer, pick the content (%d bytes)" % (label, len(it["body"]))}
         report["memory"].append(measure(row, "chat", ours, base, lambda v: v == "The answer.", runs, "chat"))
+    row = {"scenario": "AsyncOpenAI: the chat of the row above, awaited"}
+    report["memory"].append(measure(row, "chat_async", ours, base, lambda v: v == "The answer.", runs))
     serve(tls, fixtures.chat("The answer."))
     report["where_heap_goes"] = {rt: (mp("where_heap_goes", ours, 1 << 20, rt) or {}).get("ok")
                                  for key, rt, side in COLUMNS if side == "ours"}
@@ -200,6 +202,8 @@ def main(argv):
     serve(plain, it)
     row = {"scenario": "stream of %d events (%d bytes)" % (n_events, len(it["body"]))}
     report["memory"].append(measure(row, "stream", ours, base, lambda v: v == n_events, runs, "stream"))
+    row = {"scenario": "AsyncOpenAI: the stream above, with `async for`"}
+    report["memory"].append(measure(row, "stream_async", ours, base, lambda v: v == n_events, runs))
     import base64
     import hashlib
     import struct

@@ -81,6 +81,45 @@ def stream_ours(a):
     return n
 
 
+def _async_client(a):
+    from tinyopenai import AsyncOpenAI
+
+    return AsyncOpenAI(api_key="sk-bench", base_url=a["url"], ca=a.get("ca"), max_retries=0, timeout=60)
+
+
+def chat_async_ours(a):
+    # chat_ours on AsyncOpenAI: the same call awaited (asyncio and _aio in the heap too)
+    import asyncio
+
+    async def main():
+        c = _async_client(a)
+        return await c.chat.completions.create(model="m", messages=[], pick="choices.0.message.content")
+
+    return asyncio.run(main())
+
+
+def stream_async_ours(a):
+    import asyncio
+
+    async def main():
+        c = _async_client(a)
+        n = 0
+        async for _ in await c.chat.completions.create(model="m", messages=[], stream=True,
+                                                         pick="choices.0.delta.content"):
+            n += 1
+        return n
+
+    return asyncio.run(main())
+
+
+def chat_async_baseline(a):  # (the baseline has no asyncio client: its blocking call)
+    return chat_baseline(a)
+
+
+def stream_async_baseline(a):
+    return stream_baseline(a)
+
+
 def stream_baseline(a):
     # requests has no streaming: the whole body, then one event at a time
     r = _post(a, {"model": "m", "messages": [], "stream": True})

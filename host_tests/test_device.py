@@ -36,6 +36,30 @@ def test_make_run_shows_the_device_console(mp):
     assert "sk-local-replay" not in out + p.stderr  # the key is never printed
 
 
+@pytest.mark.parametrize("mp", ["twin", "twin-frozen"])
+def test_make_run_asyncio_form_samples_on_time_while_batches_are_sent(mp):
+    # make run's second part: a reading every 250 ms while the server thinks 0.6 s over each
+    # answer, on the 32-bit twin (the 64-bit port's objects are twice the size: its 112 KB heap
+    # holds the blocking app, not this one beside asyncio)
+    interpreter(mp)
+    p = subprocess.run([sys.executable, str(ROOT / "tools" / "run_device.py"), "--asyncio", "--cycles", "12",
+                        "--interval", "0.25", "--think", "0.6", "--runtime", mp],
+                       capture_output=True, text=True, timeout=180)
+    out = p.stdout
+    SEEN.append(out + p.stderr)
+    assert p.returncode == 0 and "Traceback" not in out and "cycle:" not in out, out + p.stderr
+    assert [int(n) for n in re.findall(r"reading #(\d+):", out)] == list(range(1, 13)), out
+    sent = [(int(a), int(b)) for a, b in re.findall(r"sent: #(\d+)\.\.#(\d+)", out)]
+    assert sent[0][0] == 1 and sent[-1][1] == 12 and all(b + 1 == c for (_, b), (c, _) in zip(sent, sent[1:])), out
+    assert len(sent) > 1 and "moderation: note ok" in out  # batches went out while readings came in
+    m = re.search(r"sampling: every 250 ms; the most a reading was late: (\d+) ms while calls ran "
+                  r"\((\d+) readings\), (\d+) ms otherwise", out)
+    assert m, out
+    late_busy, during = int(m.group(1)), int(m.group(2))
+    # readings were taken while calls waited for the server, and none of them slipped a period
+    assert during >= 4 and late_busy < 250, out
+
+
 def _start(dev, mp="micropython"):
     interpreter(mp)
     return run_device.start(str(dev), runtime=mp, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -71,6 +95,7 @@ def _good():
     ("empty_wifi", "wifi must list at least one network"),
     ("empty_key", "openai.api_key is empty"),
     ("bad_type", "wifi[0].password must be str, not (hidden)"),
+    ("asyncio_deep_sleep", "app.asyncio and app.deep_sleep cannot both be on"),
 ])
 @pytest.mark.parametrize("mp", DEVICES)
 def test_config_errors(mp, tmp_path, case, want):
@@ -88,6 +113,8 @@ def test_config_errors(mp, tmp_path, case, want):
         cfg["openai"]["api_key"] = "  "
     elif case == "bad_type":
         cfg["wifi"][0]["password"] = 12345678
+    elif case == "asyncio_deep_sleep":
+        cfg["app"].update(asyncio=True, deep_sleep=True)
     if case not in ("missing", "invalid"):
         text = json.dumps(cfg)
     out = _run_with_config(tmp_path, text, mp)

@@ -109,6 +109,7 @@ def load(path="config.json"):
             "prompt": _str(a, "prompt", "app.", "Is anything unusual in these readings? One sentence."),
             "batch": _range(_int(a, "batch", "app.", 10), "app.batch", 1, 50),
             "deep_sleep": bool(a.get("deep_sleep", False)),
+            "asyncio": bool(a.get("asyncio", False)),
         },
         "queue": {
             "path": _str(q, "path", "queue.", "queue.jsonl"),
@@ -131,6 +132,8 @@ def load(path="config.json"):
         raise ConfigError("app.prompt must be at most 2000 characters and app.note at most 500")
     if len(cfg["queue"]["path"]) > 100 or not cfg["queue"]["path"]:
         raise ConfigError("queue.path must be a file name of 1 to 100 characters")
+    if cfg["app"]["asyncio"] and cfg["app"]["deep_sleep"]:
+        raise ConfigError("app.asyncio and app.deep_sleep cannot both be on (deep sleep restarts the board)")
     if cfg["app"]["sensor"] not in ("internal_temp", "simulated"):
         raise ConfigError("app.sensor must be internal_temp or simulated, not %r" % cfg["app"]["sensor"])
     return cfg

@@ -90,6 +90,10 @@ def main(argv):
     ap.add_argument("--cycles", type=int, default=3)
     ap.add_argument("--interval", type=float, default=1)
     ap.add_argument("--heap", default="112k")
+    ap.add_argument("--asyncio", action="store_true",
+                    help="the app's asyncio form: sampling beside the calls, its jitter printed at the end")
+    ap.add_argument("--think", type=float, default=0,
+                    help="seconds the replay server waits before each answer (a model thinking)")
     ap.add_argument("--keep", help="use (and keep) this directory as the device file system")
     ap.add_argument("--runtime", default="micropython", choices=sorted(twin.INTERPRETERS),
                     help="the interpreter (make run MP=twin-frozen runs the 32-bit twin with lib/ frozen)")
@@ -103,13 +107,20 @@ def main(argv):
             if not key:
                 print("LIVE=1 needs OPENAI_API_KEY in the environment")
                 return 2
-            cfg = config("https://api.openai.com/v1", key, None, cycles=a.cycles, interval_s=a.interval)
+            cfg = config("https://api.openai.com/v1", key, None, cycles=a.cycles, interval_s=a.interval,
+                         asyncio=a.asyncio)
             print("== device app against the real API (bundled roots), %d cycles ==" % a.cycles)
         else:
             srv, pki = replay_server(os.path.join(work, "testca"))
             cfg = config(srv.url, "sk-local-replay-no-real-key", "certs/test_ca.der", cycles=a.cycles,
-                         interval_s=a.interval)
-            print("== replay server at %s (HTTPS, test CA); device heap %s ==" % (srv.url, a.heap))
+                         interval_s=a.interval, asyncio=a.asyncio)
+            for it in srv.table:
+                if a.think:
+                    it["fault"].update(stall=a.think, close_after_stall=False)
+            print("== replay server at %s (HTTPS, test CA)%s; device heap %s ==" % (
+                srv.url, ", %.1f s to think before each answer" % a.think if a.think else "", a.heap))
+        if a.asyncio:
+            print("== the asyncio form: a reading every %g s while batches are sent ==" % a.interval)
         print("== %s: %s ==" % (a.runtime, os.path.relpath(twin.INTERPRETERS[a.runtime], ROOT)))
         make_device(work, cfg, extra_files=[] if live else [pki.ca_der], runtime=a.runtime)
         if not live:

@@ -44,30 +44,14 @@ def _module(name, keep=True):
 
 
 def __getattr__(name):
-    # The names that load their module when first asked for, in one table: AsyncOpenAI (_aio)
-    # and the per-status errors (_fail). Any other name is a submodule (MicroPython's
-    # `from tinyopenai import chat` asks here first). (The table is a constant of this code:
-    # no RAM until it runs.)
-    home = {"AsyncOpenAI": "_aio", "APIStatusError": "_fail", "APIResponseValidationError": "_fail",
-            "APITimeoutError": "_fail", "BadRequestError": "_fail", "AuthenticationError": "_fail",
-            "PermissionDeniedError": "_fail", "NotFoundError": "_fail", "ConflictError": "_fail",
-            "UnprocessableEntityError": "_fail", "RateLimitError": "_fail", "InternalServerError": "_fail",
-            }.get(name)
+    # AsyncOpenAI and the per-status errors load their module when first asked for (the table
+    # is _lazy.HOMES); any other name is a submodule (MicroPython's `from tinyopenai import
+    # chat` asks here first)
+    home = _module("_lazy", keep=False).HOMES.get(name)
     try:
         return getattr(_module(home), name) if home else _module(name)
     except (ImportError, AttributeError):
         raise AttributeError("module 'tinyopenai' has no attribute '%s'" % name)
-
-
-def steps(method):
-    """Make a service method written as a generator of steps (each `yield` a call's result or
-    coroutine) a method that runs them on the client's connection: the blocking client gives
-    the return value, AsyncOpenAI a coroutine. For the methods that make more than one call."""
-
-    def run(self, *args, **kw):
-        return self._c._conn.run(method(self, *args, **kw))
-
-    return run
 
 
 class Service:

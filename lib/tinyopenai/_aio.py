@@ -236,7 +236,7 @@ class AsyncStream(Stream):
                     self.close()
                     raise
         try:
-            return self._next()
+            return Stream.__next__(self)  # (it arms the deadline again: the event has begun)
         except StopIteration:
             raise StopAsyncIteration
 

@@ -3,11 +3,22 @@
 # needs them). Services subclass Resource and hold no HTTP logic: path + parameters -> request.
 # List endpoints return a _cursor.Cursor (loaded by the first listing).
 
-from . import Service, steps
+from . import Service
 from ._errors import OpenAIError, const, say
 
 # message numbers (the texts are in _messages)
 _EMPTY_ID = const(53)
+
+
+def steps(method):
+    """Make a service method written as a generator of steps (each `yield` a call's result or
+    coroutine) a method that runs them on the client's connection: the blocking client gives
+    the return value, AsyncOpenAI a coroutine. For the methods that make more than one call."""
+
+    def run(self, *args, **kw):
+        return self._c._conn.run(method(self, *args, **kw))
+
+    return run
 
 
 def params_items(params, key=None):

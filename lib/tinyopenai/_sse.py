@@ -177,10 +177,6 @@ class Stream:
             self._final = merger(v)
         self._final.add(v)
 
-    def __next__(self):
-        self._arm()
-        return self._next()
-
     def _arm(self):
         # the next event must come within the read timeout, and before the stream's own end.
         # Another call on the client has taken the connection and the buffer the events were
@@ -193,12 +189,10 @@ class Stream:
         end = self._end
         conn.deadline = gap if end is None or (gap is not None and conn.ms_left(end) > conn.ms_left(gap)) else end
 
-    def _next(self):
-        # the next item, the deadline armed
+    def __next__(self):
         while True:
             name, data = self._event()
             if not data:
-                self._arm()
                 continue  # an empty data line (some compatible servers send one): no payload
             try:
                 if self._pick is None or name == "error":
@@ -231,6 +225,7 @@ class Stream:
         # (name, data) of the next event; StopIteration at [DONE] or the end of the body
         resp = self._resp
         conn = resp.conn
+        self._arm()
         try:
             ev = self._events.next()
         except JSONError as e:

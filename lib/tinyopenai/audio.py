@@ -1,7 +1,6 @@
 # Audio: client.audio.speech / transcriptions / translations. Speech goes to a sink in chunks;
 # uploads stream from flash.
-from . import steps
-from ._api import Resource
+from ._api import Resource, steps
 
 
 class Speech(Resource):

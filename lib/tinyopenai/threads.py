@@ -2,8 +2,7 @@
 # (and create_and_run_poll), with .messages, .runs (create, list, retrieve, update, cancel,
 # submit_tool_outputs, poll and the *_and_poll forms) and .runs.steps. A run stream yields
 # {"event": "thread.message.delta", "data": {...}} items, as openai-python's events read.
-from . import steps
-from ._api import Resource
+from ._api import Resource, steps
 
 # the statuses a run stops at (requires_action waits for tool outputs)
 TERMINAL = ("completed", "failed", "cancelled", "expired", "requires_action", "incomplete")

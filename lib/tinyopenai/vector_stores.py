@@ -1,8 +1,7 @@
 # Vector stores: client.vector_stores.create / list / retrieve / update / delete, with .files
 # (create, list, retrieve, delete, upload, poll and the *_and_poll forms) and .file_batches
 # (create, retrieve, cancel, list_files, poll, create_and_poll, upload_and_poll)
-from . import steps
-from ._api import Resource
+from ._api import Resource, steps
 
 
 def _settled(obj):  # a file or batch is done once it is no longer in progress
