@@ -72,8 +72,8 @@ def test_sse_random_bytes_never_crash(data, sz):
 # --- HTTP: chunked bodies and headers -------------------------------------------------------
 
 def exchange(raw, sz):
-    c = Conn(False, "h", 80, bufsize=32)
-    c.sock = FakeSock([raw], sz)
+    fake = FakeSock([raw], sz)
+    c = Conn(False, "h", 80, bufsize=32, transport=lambda conn: (fake, None))
     r = c.run(c.exchange("GET", "/", []))
     return r, body_of(r, 7)
 

@@ -260,9 +260,9 @@ except JSONError as e:
 
 
 def conn_with(responses, k):
-    c = Conn(False, "example.test", 80, bufsize=32)
-    c.sock = FakeSock(responses if isinstance(responses, list) else [responses], k)
-    return c
+    # a connection whose transport (the seam where sockets are made) gives a fake socket
+    fake = FakeSock(responses if isinstance(responses, list) else [responses], k)
+    return Conn(False, "example.test", 80, bufsize=32, transport=lambda conn: (fake, None))
 
 
 CHUNKED = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\ntransfer-ENCODING: Chunked\r\n"
@@ -288,11 +288,31 @@ for k in SPLITS:
 
 # the request is written piecewise, exactly
 fake = FakeSock([LENGTH], 4)
-c = Conn(False, "example.test", 80, bufsize=32)
-c.sock = fake
+c = Conn(False, "example.test", 80, bufsize=32, transport=lambda conn: (fake, None))
 c.run(c.exchange("POST", "/v1/p", [("A", "b")], 7, lambda: iter([b"{", b'"x"', b":1}"])))
 check(bytes(fake.sent) == b'POST /v1/p HTTP/1.1\r\nHost: example.test\r\nA: b\r\nContent-Length: 7\r\n\r\n{"x":1}',
       "request bytes %r" % bytes(fake.sent))
+
+# a whole client over a plugged-in transport: no network, the same framing and parsing
+ANSWER = b'{"choices": [{"index": 0, "message": {"role": "assistant", "content": "over a fake"}}]}'
+for k in SPLITS:
+    made = []
+
+    def fake_transport(conn, k=k, made=made):
+        made.append((conn.host, conn.port, conn.tls))
+        return FakeSock([b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+                         % len(ANSWER) + ANSWER] * 2, k), None
+
+    cl = tinyopenai.OpenAI(api_key="sk-transport", base_url="http://fake.test:8080/v1", transport=fake_transport)
+    got = [cl.chat.completions.create(model="m", messages=[], pick="choices.0.message.content") for _ in (1, 2)]
+    check(got == ["over a fake"] * 2 and made == [("fake.test", 8080, False)],
+          "client over a transport, split %d: %r %r" % (k, got, made))
+try:
+    tinyopenai.AsyncOpenAI(api_key="sk-transport", base_url="http://fake.test/v1", transport=fake_transport)
+    got = "accepted"
+except tinyopenai.OpenAIError as e:
+    got = str(e)
+check("blocking client" in got, "AsyncOpenAI refuses transport=: %s" % got)
 
 # truncated and malformed answers are typed errors
 TRUNC = [

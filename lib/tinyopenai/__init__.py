@@ -113,6 +113,7 @@ class OpenAI:
         buffer_size=512,
         total_timeout=None,
         default_query=None,
+        transport=None,
     ):
         # The TLS context (one ~3 KB block) and the receive buffer are made first, low in the heap,
         # so that the room _setup's code leaves when it is dropped again joins the free heap above
@@ -138,16 +139,16 @@ class OpenAI:
             self, ctx, api_key, base_url, organization, project, ca, dangerously_skip_tls_verify, default_headers,
             sleep)
         self.max_retries = max_retries
-        self._conn = self._connection(tls, host, port, ctx, timeout)
+        self._conn = self._connection(tls, host, port, ctx, timeout, transport)
 
-    def _connection(self, tls, host, port, ctx, timeout):
+    def _connection(self, tls, host, port, ctx, timeout, transport):
         if sys.implementation.name == "micropython":
             import gc
 
             gc.collect()  # _setup's code has just been dropped: compile _http into that room
         from ._http import Conn
 
-        return Conn(tls, host, port, ctx, timeout)
+        return Conn(tls, host, port, ctx, timeout, transport=transport)
 
     def __repr__(self):
         return "<tinyopenai.OpenAI %s>" % self.base_url

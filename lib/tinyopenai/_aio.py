@@ -264,7 +264,11 @@ class AsyncOpenAI(OpenAI):
         OpenAI.__init__(self, *args, **kw)
         self._turn = asyncio.Lock()
 
-    def _connection(self, tls, host, port, ctx, timeout):
+    def _connection(self, tls, host, port, ctx, timeout, transport):
+        if transport is not None:  # (its connections are asyncio's streams)
+            from ._errors import OpenAIError
+
+            raise OpenAIError("transport= is the blocking client's: AsyncOpenAI connects with asyncio")
         return AsyncConn(tls, host, port, ctx, timeout)
 
     def _stream(self, resp, pick, events, end):

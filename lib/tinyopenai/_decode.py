@@ -16,7 +16,7 @@ def string_into(rd, write):
     """Pass the next string's bytes (escapes decoded) to write() piece by piece, without
     building it; returns its length in bytes. A piece may be a view of the reader's buffer:
     valid only during the call."""
-    rd._expect(0x22, "a string")
+    rd.expect(0x22, "a string")
     total = 0
     buf = rd.buf  # the reader's buffer stays the same object; its contents move
     mv = memoryview(buf)
@@ -33,13 +33,13 @@ def string_into(rd, write):
             total += stop - i
         rd.pos = stop
         if b >= 0:
-            piece = rd._escape()
+            piece = rd.escape()
             write(piece)
             total += len(piece)
         elif q >= 0:
             rd.pos = q + 1
             return total
-        elif not rd._more():
+        elif not rd.more():
             raise rd.error(_UNTERM)
 
 
@@ -50,7 +50,7 @@ def floats_into(rd, arr):
     n = len(arr)
     i = 0
     for _ in rd.items(0x5B):
-        v = rd._scalar(rd.peek())
+        v = rd.scalar(rd.peek())
         if not isinstance(v, (int, float)) or isinstance(v, bool):
             raise rd.error(_NOT_NUMBER)
         if i < n:

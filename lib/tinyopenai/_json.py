@@ -111,7 +111,17 @@ def _text(raw, start):
 
 class Reader:
     """Pull parser over `src`: bytes (parsed in place) or a callable readinto(memoryview) -> n
-    (0 at end) used with the fixed bytearray `buf`."""
+    (0 at end) used with the fixed bytearray `buf`.
+
+    Values: load() (the next value, built), skip(), items(0x7B or 0x5B) (an object's keys or an
+    array's positions, each value read or skipped by the caller), peek() (the next value's first
+    byte), finish() (nothing but whitespace left), error(msg) (a JSONError at the cursor).
+    The cursor, for consumers that scan bytes themselves (_pick, _decode): buf[pos:end] is what
+    is read and not consumed yet; more() reads on (False at the end; pos moves with the kept
+    bytes); expect(byte, what) consumes that byte after whitespace; key(keep) reads an object
+    key and its colon; after(close) consumes a comma (True: another member follows) or the
+    closing byte; scalar(c) reads the number or literal starting with c; escape() the UTF-8
+    bytes of the backslash escape at pos."""
 
     def __init__(self, src, buf=None, max_depth=512):
         if isinstance(src, (bytes, bytearray)):
@@ -134,7 +144,7 @@ class Reader:
     def error(self, msg, pos=None):
         return JSONError(msg, self.base + (self.pos if pos is None else pos))
 
-    def _more(self):
+    def more(self):
         # Keep the unread tail, read more after it. False at end of input.
         if self._src is None:
             return False
@@ -156,7 +166,7 @@ class Reader:
 
     def _need(self, n):
         while self.end - self.pos < n:
-            if not self._more():
+            if not self.more():
                 return False
         return True
 
@@ -174,16 +184,16 @@ class Reader:
                     self.pos = i
                     return c
             self.pos = i
-            if not self._more():
+            if not self.more():
                 return -1
 
-    def _expect(self, want, what):
+    def expect(self, want, what):
         c = self.peek()
         if c != want:
             raise self.error(say(_EXPECTED if c >= 0 else _CUT_EXPECT, what))
         self.pos += 1
 
-    def _after(self, close):
+    def after(self, close):
         # after an item of an object or array: True if another follows (its ',' consumed),
         # False at the closing bracket (consumed)
         c = self.peek()
@@ -200,16 +210,16 @@ class Reader:
         the caller must consume (load, skip, ...) before asking for the next."""
         if want is None:
             want = _LBRACK if self.peek() == _LBRACK else _LBRACE
-        self._expect(want, "'%s'" % chr(want))
+        self.expect(want, "'%s'" % chr(want))
         close = want + 2  # } and ] sit two above { and [
         if self.peek() == close:
             self.pos += 1
             return
         i = 0
         while True:
-            yield self._key() if close == _RBRACE else i
+            yield self.key() if close == _RBRACE else i
             i += 1
-            if not self._after(close):
+            if not self.after(close):
                 return
 
     def finish(self):
@@ -249,11 +259,11 @@ class Reader:
                 out = bytearray()
             self.pos = stop
             if b >= 0:
-                out += self._escape()
+                out += self.escape()
             elif q >= 0:
                 self.pos = q + 1
                 return _text(out, start)
-            elif not self._more():
+            elif not self.more():
                 raise self.error(_UNTERM)
 
     def _hex4(self, at):
@@ -263,7 +273,7 @@ class Reader:
                 raise self.error(_BAD_U, at)
         return int(h, 16)
 
-    def _escape(self):
+    def escape(self):
         # At a backslash. Returns the UTF-8 bytes it stands for.
         if not self._need(2):
             raise self.error(_UNTERM)
@@ -296,7 +306,7 @@ class Reader:
             return bytes((0xE0 | cp >> 12, 0x80 | cp >> 6 & 63, 0x80 | cp & 63))
         return bytes((0xF0 | cp >> 18, 0x80 | cp >> 12 & 63, 0x80 | cp >> 6 & 63, 0x80 | cp & 63))
 
-    def _scalar(self, c):
+    def scalar(self, c):
         # Number or literal starting at self.pos (c is its first byte).
         if c != _MINUS and not (0x30 <= c <= 0x39):
             # the literals and their values; a float's is the text float() takes (no float is
@@ -319,7 +329,7 @@ class Reader:
             if i < e:
                 break
             k = i - self.pos
-            if not self._more():
+            if not self.more():
                 i = self.end
                 break
             i = self.pos + k
@@ -340,12 +350,12 @@ class Reader:
 
     # --- whole values --------------------------------------------------------------------
 
-    def _key(self, keep=True):
+    def key(self, keep=True):
         # keep=False (a walk that only compares keys): not kept for sharing, so a pick holds no
         # table of the answer's keys
-        self._expect(_QUOTE, "a string key")
+        self.expect(_QUOTE, "a string key")
         k = self._string()
-        self._expect(_COLON, "':'")
+        self.expect(_COLON, "':'")
         if not keep:
             return k
         keys = self._keys  # the first 64 distinct keys are kept once: a list of objects shares them
@@ -374,14 +384,14 @@ class Reader:
                     if len(stack) >= self.max_depth:
                         raise self.error(say(_TOO_DEEP, self.max_depth))
                     stack.append(v)
-                    keys.append(self._key() if close == _RBRACE else None)
+                    keys.append(self.key() if close == _RBRACE else None)
                     c = self.peek()
                     continue
             elif c == _QUOTE:
                 self.pos += 1
                 v = self._string()
             else:
-                v = self._scalar(c)
+                v = self.scalar(c)
             while True:
                 if not stack:
                     return v
@@ -395,7 +405,7 @@ class Reader:
                 if c == _COMMA:
                     self.pos += 1
                     if k is not None:
-                        keys[-1] = self._key()
+                        keys[-1] = self.key()
                     c = self.peek()
                     break
                 if c == (_RBRACK if k is None else _RBRACE):
@@ -429,7 +439,7 @@ class Reader:
             while j >= i and buf[j] == _BSLASH:
                 j -= 1
             self.pos = e - ((e - 1 - j) & 1)
-            if not self._more():
+            if not self.more():
                 raise self.error(_UNTERM)
 
     def _skip_nested(self):
@@ -480,7 +490,7 @@ class Reader:
                 i = self.pos
                 e = self.end
             self.pos = i
-            if not self._more():
+            if not self.more():
                 raise self.error(_TRUNCATED)
 
     def skip(self):
@@ -494,7 +504,7 @@ class Reader:
             self.pos += 1
             self._skip_nested()
         else:
-            self._scalar(c)
+            self.scalar(c)
 
 
 def loads(data, max_depth=512):

@@ -48,7 +48,7 @@ def _walk(rd, node, res):
         return
     idx = 0
     while True:
-        child = node.get(rd._key(False) if close == 0x7D else idx)
+        child = node.get(rd.key(False) if close == 0x7D else idx)
         if child is None:
             rd.skip()
         else:
@@ -56,7 +56,7 @@ def _walk(rd, node, res):
                 _resolve(None, child, res)
             _walk(rd, child, res)
         idx += 1
-        if not rd._after(close):
+        if not rd.after(close):
             return
 
 
