@@ -95,22 +95,34 @@ def sent(q, key, readings):
     print("sent: #%d..#%d" % (readings[0]["seq"], readings[-1]["seq"]) if readings else "sent: (empty batch)")
 
 
-def send_pending(q, client, cfg):
-    from tinyopenai import APIError  # the per-status classes load with the first error: test status_code
-
+def pending(q, cfg, failed):
+    """The batches waiting, oldest first, as (key, readings) for the caller to send. After each,
+    failed[0] holds the APIError it met, or None: the batch is then marked sent, or set aside
+    (the next may go), or the sending stops until the next cycle."""
     while True:
         nb = q.next_batch(cfg["app"]["batch"])
         if nb is None:
             return
         key, readings = nb
         if readings:
-            try:
-                send_batch(client, cfg, key, readings)
-            except APIError as e:
-                if refused(q, key, e):
+            failed[0] = None
+            yield key, readings
+            if failed[0] is not None:
+                if refused(q, key, failed[0]):
                     continue  # set aside: the next batch may go
                 return
         sent(q, key, readings)
+
+
+def send_pending(q, client, cfg):
+    from tinyopenai import APIError  # the per-status classes load with the first error: test status_code
+
+    failed = [None]  # type: list
+    for key, readings in pending(q, cfg, failed):
+        try:
+            send_batch(client, cfg, key, readings)
+        except APIError as e:
+            failed[0] = e
 
 
 def cycle(q, state, cfg):
@@ -203,19 +215,12 @@ async def send_batch_async(client, cfg, key, readings):
 async def send_pending_async(q, client, cfg):
     from tinyopenai import APIError
 
-    while True:
-        nb = q.next_batch(cfg["app"]["batch"])
-        if nb is None:
-            return
-        key, readings = nb
-        if readings:
-            try:
-                await send_batch_async(client, cfg, key, readings)
-            except APIError as e:
-                if refused(q, key, e):
-                    continue
-                return
-        sent(q, key, readings)
+    failed = [None]  # type: list
+    for key, readings in pending(q, cfg, failed):
+        try:
+            await send_batch_async(client, cfg, key, readings)
+        except APIError as e:
+            failed[0] = e
 
 
 async def main_async(q, cfg):

@@ -11,17 +11,13 @@ try:
     from time import ticks_add, ticks_diff, ticks_ms  # MicroPython's wrapping millisecond clock
 
     sleep_ms = asyncio.sleep_ms
-except ImportError:  # CPython on the host: the same with plain integers
+except ImportError:  # CPython on the host: plain integer milliseconds
+    from operator import add as ticks_add
+    from operator import sub as ticks_diff
     from time import monotonic
 
     def ticks_ms():
         return int(monotonic() * 1000)
-
-    def ticks_add(t, ms):
-        return t + ms
-
-    def ticks_diff(a, b):
-        return a - b
 
     def sleep_ms(ms):
         return asyncio.sleep(ms / 1000)
