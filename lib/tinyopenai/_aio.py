@@ -28,6 +28,7 @@ _CONNECT = const(5)
 _NO_CTX = const(6)
 _HANDSHAKE = const(7)
 _LOST = const(9)
+_AIO_TRANSPORT = const(64)
 
 
 async def _within(aw, ms):
@@ -268,7 +269,7 @@ class AsyncOpenAI(OpenAI):
         if transport is not None:  # (its connections are asyncio's streams)
             from ._errors import OpenAIError
 
-            raise OpenAIError("transport= is the blocking client's: AsyncOpenAI connects with asyncio")
+            raise OpenAIError(say(_AIO_TRANSPORT))
         return AsyncConn(tls, host, port, ctx, timeout)
 
     def _stream(self, resp, pick, events, end):
