@@ -189,3 +189,29 @@ def test_plain_http_base_url(rt, plain_server, run):
     plain_server.push(fixtures.chat("over http"))
     r = run(rt, "chat", client_args(plain_server, pick="choices.0.message.content"))
     assert r["results"] == ["over http"]
+
+
+def test_each_consumer_gets_its_answer(rt, server, pki, run, tmp_path):
+    # the consumer a call's options choose (OpenAI._call; docs/design.md, "The consumers"):
+    # the whole value, bytes for an answer that is not JSON, pick, a sink (which wins over pick),
+    # and an HTML page or a binary answer asked for a pick refused as not the answer
+    body = {"id": "x", "data": [{"n": 1}, {"n": 2}]}
+    mp3 = bytes(range(256)) * 3
+    ok = lambda b, ct: interaction("GET", "/v1/thing", 200, b, {"Content-Type": ct})  # noqa: E731
+    server.push(ok(body, "application/json"), ok(mp3, "audio/mpeg"), ok(body, "application/json"),
+                ok(body, "application/json"), ok(mp3, "audio/mpeg"), ok(body, "application/json"),
+                ok(HTML_502, "text/html"))
+    sink = str(tmp_path / "out.bin")
+    jobs = [{"method": "request", "args": ["GET", "/thing"], "kwargs": kw}
+            for kw in ({}, {}, {"pick": "data.1.n"}, {"pick": ["id", "data.0.n", "nope"]}, {"pick": "id"})]
+    jobs.append({"method": "request", "args": ["GET", "/thing"], "kwargs": {"pick": "id"}, "sink": sink})
+    jobs.append({"method": "request", "args": ["GET", "/thing"]})
+    r = run(rt, "calls", client_args(server, pki, jobs=jobs, max_retries=0))["results"]
+    assert r[0] == {"value": body}
+    assert r[1] == {"value": {"hex": mp3.hex()}}
+    assert r[2] == {"value": 2} and r[3] == {"value": ["x", 1, None]}
+    assert r[4]["error"] == "APIResponseValidationError"
+    got = bytes.fromhex(r[5]["value"]["hex"])  # the JSON answer's bytes, as they came, in the sink
+    assert r[5]["value"]["count"] == len(got) and json.loads(got) == body
+    assert r[6]["error"] == "APIResponseValidationError" and "HTML page" in r[6]["message"]
+    assert len(server.requests) == 7

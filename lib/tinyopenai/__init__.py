@@ -249,6 +249,9 @@ class OpenAI:
         conn = self._conn
         conn.set_timeout(self.timeout if timeout is NOT_GIVEN else timeout)
         conn.deadline = end = conn.after(total_timeout)
+        # the consumer (see _read below): the JSON reader, given what to read, or the bytes into a sink
+        take = self._read if consume is not None or out is None else self._bytes
+        read = consume if consume is not None else pick
         attempt = 0
         try:
             while True:
@@ -257,13 +260,13 @@ class OpenAI:
                     if resp.status >= 300:
                         yield conn.wait(resp)
                         raise _module("_fail").from_response(resp)
-                    if stream:
-                        if resp.headers.get("content-type", "").startswith("text/html"):
-                            raise _module("_fail").not_json(resp)  # a proxy's page, not events
+                    if resp.headers.get("content-type", "").startswith("text/html"):
+                        raise _module("_fail").not_json(resp)  # a proxy's page, not the answer
+                    if stream:  # (its consumer is a plain call: it reads nothing yet)
                         result = self._stream(resp, pick, events, end)
                         end = None  # the stream keeps its own bound from here on
                     else:
-                        result = yield from self._consume(resp, pick, out, consume)
+                        result = yield from take(resp, read, out)
                         if out is not None:
                             out.done()
                     if raw:
@@ -290,45 +293,43 @@ class OpenAI:
             if end is not None or not stream:
                 conn.deadline = None
 
+    # The consumers: what reads a 2xx answer into the call's result. request() chooses one from
+    # its options before anything is sent, and hands it each answer:
+    #   a stream   (stream=True): _stream(resp, ...) returns the Stream at once, a plain call: it
+    #              reads nothing (the events are read as the caller iterates)
+    #   the JSON reader, _read(resp, read, out): the body parsed as it arrives into what read says,
+    #              the whole value (None), the values at pick's paths (a str or tuple: _pick), or
+    #              a reader function read(reader, out) -> value (consume=: the decoders, such as
+    #              embeddings' floats, images' base64 into a sink, a list page)
+    #   the bytes, _bytes(resp, read, out): each piece of the body into the sink out (sink=); the
+    #              result is the byte count
+    # Both _read and _bytes are steps (as exchange's: see _http) that return the result. An answer
+    # that is not JSON (audio) is bytes when nothing asked to read it: _read hands it to _bytes.
     def _stream(self, resp, pick, events, end):
         return _module("_sse").Stream(self, resp, pick, events, end)
 
-    def _consume(self, resp, pick, out=None, consume=None):
-        # the steps that read a 2xx answer's body into the call's result
-        conn = resp.conn
+    def _read(self, resp, read, out):
         ct = resp.headers.get("content-type", "")
-        is_json = not ct or "json" in ct
-        if not is_json and ct.startswith("text/html"):
-            raise _module("_fail").not_json(resp)
-        mv = memoryview(self._buf)
-        if out is not None and consume is None or not is_json and pick is None and consume is None:
-            # the answer's bytes: to the sink whatever their type, else text or binary as bytes
-            data = bytearray()
-            while True:
-                yield conn.wait(resp)
-                n = resp.readinto(mv)
-                if not n:
-                    return bytes(data) if out is None else out.count
-                if out is None:
-                    data += mv[:n]
-                else:
-                    out.write(bytes(mv[:n]))
-        # JSON: parsed as it arrives (the reads after the first wait in place: the parsers pull)
-        yield conn.wait(resp)
+        if read is None and ct and "json" not in ct:
+            return (yield from self._bytes(resp, read, None))
+        # the first read waits (yields); the rest wait in place, as the reader pulls
+        yield resp.conn.wait(resp)
         rd = Reader(resp.readinto, self._buf)
         try:
-            if consume is not None:
-                v = consume(rd, out)
-                rd.finish()
-                return v
-            if pick is None:
+            if read is None:
                 v = rd.load()
-                rd.finish()
-                return v
-            p = _module("_pick")
-            vals = p.pick(rd, p.compile_paths(pick))
+            elif callable(read):
+                v = read(rd, out)
+            else:  # (_pick loads once the body has begun: it is not in RAM through the handshake)
+                v = _module("_pick").value(rd, read)
             rd.finish()
         except (JSONError, ValueError) as e:
             resp.close()
             raise _module("_fail").invalid(_BAD_JSON, resp, e)
-        return vals[0] if isinstance(pick, str) else tuple(vals)
+        return v
+
+    def _bytes(self, resp, read, out):
+        # the body's bytes (read is unused): into the sink out, or gathered (out None); the steps
+        # are the sink's
+        return (out or _module("_sink").Sink(None)).take(resp, self._buf)
+

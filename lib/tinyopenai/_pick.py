@@ -22,6 +22,13 @@ def compile_paths(pick):
     return root, len(paths)
 
 
+def value(rd, paths):
+    """What pick=paths gives (the reader consumer of OpenAI._consumer): the value at the path,
+    or a tuple of them for a tuple of paths."""
+    vals = pick(rd, compile_paths(paths))
+    return vals[0] if isinstance(paths, str) else tuple(vals)
+
+
 def pick(rd, compiled):
     """Values at the compiled paths, as a list (None where absent). The whole value is read
     (skipping what no path wants), so a key given twice yields its last value, as json.loads

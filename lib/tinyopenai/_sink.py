@@ -1,6 +1,7 @@
 # Where binary answers go: a path (written to PATH.part, renamed when complete), a file object,
-# or a callable taking bytes. Opened before the request is sent, so a sink that cannot be
-# written fails first. Core module: imports only _errors.
+# or a callable taking bytes; None gathers them into one bytes value (an answer that is not JSON,
+# without a sink). Opened before the request is sent, so a sink that cannot be written fails
+# first. Core module: imports only _errors.
 
 from ._errors import OpenAIError, const, say
 
@@ -14,8 +15,12 @@ class Sink:
     def __init__(self, target):
         self._path = None
         self._f = None
+        self._data = None
         self.count = 0
-        if isinstance(target, str):
+        if target is None:
+            self._data = bytearray()
+            self._write = self._data.extend
+        elif isinstance(target, str):
             self._path = target
             try:
                 self._f = open(target + ".part", "wb")
@@ -41,6 +46,19 @@ class Sink:
         self._f = open(self._path + ".part", "wb")
         self._write = self._f.write
         self.count = 0
+
+    def take(self, resp, buf):
+        """The bytes consumer (see OpenAI._consumer): each piece of the body, as it arrives,
+        through the client's receive buffer buf; the result is the byte count (for None: the
+        bytes)."""
+        conn = resp.conn
+        mv = memoryview(buf)
+        while True:
+            yield conn.wait(resp)
+            n = resp.readinto(mv)
+            if not n:
+                return self.count if self._data is None else bytes(self._data)
+            self.write(bytes(mv[:n]))
 
     def write(self, data):
         self._write(data)
