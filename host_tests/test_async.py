@@ -55,6 +55,19 @@ def test_ticker_runs_while_a_stream_drips(rt, server, pki, mpy_lib):
     assert rt == "cpython" or r["max_gap_ms"] <= MAX_GAP_MS, r
 
 
+def test_a_plugged_transport_is_waited_on_as_the_own_one(rt, server, pki, mpy_lib):
+    # transport= (the blocking client's seam) on AsyncOpenAI: a socket poll can wait on, here the
+    # library's own TLS socket handed over by a plugged function, yields to the loop while the
+    # server thinks, as the built-in connection does
+    server.push(_thinking(fixtures.chat("plugged")), fixtures.chat("plugged"))
+    r = _run(mpy_lib, rt, "ticker", client_args(server, pki, pick="choices.0.message.content", transport=True))
+    assert r["async"] == r["blocking"] == "plugged", r
+    assert r["plugged"] == 2, r  # each client connected through the plugged function
+    assert r["call_ms"] >= THINK * 1000 * 0.9, r
+    assert r["ticks"] >= r["call_ms"] // MAX_GAP_MS, r
+    assert rt == "cpython" or r["max_gap_ms"] <= MAX_GAP_MS, r
+
+
 def test_cancelled_call_closes_its_connection_and_the_next_call_works(rt, server, pki, mpy_lib):
     server.push(_thinking(fixtures.chat("never read"), 3), fixtures.chat("next"))
     r = _run(mpy_lib, rt, "cancel", client_args(server, pki, pick="choices.0.message.content"))

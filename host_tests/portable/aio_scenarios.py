@@ -22,9 +22,24 @@ def _since(t):
     return time.ticks_diff(_now_ms(), t) if MPY else _now_ms() - t  # pyright: ignore[reportAttributeAccessIssue]
 
 
+# the connections made by a plugged-in transport (a=...{"transport": true}): the library's own
+# sockets and TLS, handed over through transport=, as another network stack would plug in
+PLUGGED = []
+
+
+def _plugged(conn):
+    from tinyopenai._transport import connect
+
+    PLUGGED.append((conn.host, conn.port, conn.tls))
+    return connect(conn)
+
+
 def _kw(a):
-    return {"api_key": a.get("key"), "base_url": a["url"], "ca": a.get("ca"), "timeout": a.get("timeout", 10),
-            "max_retries": a.get("max_retries", 0), "total_timeout": a.get("total_timeout")}
+    kw = {"api_key": a.get("key"), "base_url": a["url"], "ca": a.get("ca"), "timeout": a.get("timeout", 10),
+          "max_retries": a.get("max_retries", 0), "total_timeout": a.get("total_timeout")}
+    if a.get("transport"):
+        kw["transport"] = _plugged
+    return kw
 
 
 class Ticker:
@@ -98,7 +113,8 @@ def ticker(a):
     r = _call(c, a)
     blocking = digest(r) if a.get("stream") else r
     c.close()
-    return {"async": result, "blocking": blocking, "ticks": t.ticks, "max_gap_ms": t.max_gap, "call_ms": took}
+    return {"async": result, "blocking": blocking, "ticks": t.ticks, "max_gap_ms": t.max_gap, "call_ms": took,
+            "plugged": len(PLUGGED)}
 
 
 def cancel(a):

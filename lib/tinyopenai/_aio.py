@@ -28,7 +28,6 @@ _CONNECT = const(5)
 _NO_CTX = const(6)
 _HANDSHAKE = const(7)
 _LOST = const(9)
-_AIO_TRANSPORT = const(64)
 
 
 async def _within(aw, ms):
@@ -47,6 +46,8 @@ async def _within(aw, ms):
 class AsyncConn(Conn):
     """The connection of an AsyncOpenAI: the same state and framing as Conn, with awaited
     connect, send and wait. One call at a time uses it (AsyncOpenAI serializes them)."""
+
+    _in_place = False  # a plugged socket poll cannot wait on: its I/O runs in place (connect)
 
     async def run(self, steps):
         """Drive a generator of steps to its return value, awaiting what each step yields and
@@ -71,6 +72,24 @@ class AsyncConn(Conn):
         import gc
 
         gc.collect()
+        self._in_place = False
+        if self.transport is not None:
+            # A plugged transport (as the blocking client's: transport(conn) -> (sock, raw)) is plain
+            # code, so it connects in place. A socket it gives that select.poll can wait on is
+            # then waited on as any other (non-blocking: the loop waits); one it cannot wait on
+            # (a Python object) does its I/O in place as well, and the loop waits while it does.
+            Conn.connect(self)
+            if self._poll is None:
+                self._in_place = True
+                return
+            self.raw = None
+            self.sock.setblocking(False)  # pyright: ignore[reportOptionalMemberAccess]
+            if _MPY:
+                # (MicroPython's Stream over the socket, what open_connection gives too)
+                self._io = asyncio.StreamReader(self.sock)  # pyright: ignore[reportCallIssue]
+            self._timeout = 0
+            self._fresh = False
+            return
         if self.tls and self._ctx is None:
             raise APIConnectionError(say(_NO_CTX))
         ms = self._ms(self.connect_timeout)
@@ -107,12 +126,14 @@ class AsyncConn(Conn):
         return ms
 
     async def send(self, pieces):
+        if self._in_place:
+            return Conn.send(self, pieces)
         try:
             for p in self._gather(pieces):
                 if _MPY:
                     io = self._io
-                    io.write(p)  # what the socket cannot take now is copied (p is reused), then drained
-                    await _within(io.drain(), self._ms(self.read_timeout))
+                    io.write(p)  # pyright: ignore  # (what the socket cannot take now is copied, then drained)
+                    await _within(io.drain(), self._ms(self.read_timeout))  # pyright: ignore
                 else:
                     await self._cpython_send(p)
         except (OSError, ValueError) as e:
@@ -126,7 +147,7 @@ class AsyncConn(Conn):
         """A coroutine that waits for the answer's next bytes and reads them into the buffer;
         None when some are at hand already or nothing more is to come."""
         s = self.sock
-        if self.pos < self.end or s is None or resp is not None and resp.done:
+        if self.pos < self.end or s is None or resp is not None and resp.done or self._in_place:
             return None
         if not _MPY and self.tls and s.pending():  # pyright: ignore[reportAttributeAccessIssue]  # (CPython's TLS socket: bytes decrypted already)
             return None
@@ -266,11 +287,7 @@ class AsyncOpenAI(OpenAI):
         self._turn = asyncio.Lock()
 
     def _connection(self, tls, host, port, ctx, timeout, transport):
-        if transport is not None:  # (its connections are asyncio's streams)
-            from ._errors import OpenAIError
-
-            raise OpenAIError(say(_AIO_TRANSPORT))
-        return AsyncConn(tls, host, port, ctx, timeout)
+        return AsyncConn(tls, host, port, ctx, timeout, transport=transport)
 
     def _stream(self, resp, pick, events, end):
         return AsyncStream(self, resp, pick, events, end)

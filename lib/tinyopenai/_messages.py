@@ -81,5 +81,4 @@ TEXT = {
     61: "cannot write to %s: %s",  # write_fail
     62: "sink must be a path, a file object or a callable, not %s",  # sink_type
     63: "cannot retry: %d bytes already went to the sink",  # no_retry
-    64: "transport= is the blocking client's: AsyncOpenAI connects with asyncio",  # aio_transport
 }
