@@ -265,7 +265,7 @@ def hostile(a):
             t = _ms()
             c = None
             try:
-                c = OpenAI(**opts)
+                c = (_async_client if a.get("aio") else OpenAI)(**opts)
                 parts = case["method"].split(".")
                 fn = getattr(c, parts[0])
                 for part in parts[1:]:
