@@ -293,26 +293,19 @@ c.run(c.exchange("POST", "/v1/p", [("A", "b")], 7, lambda: iter([b"{", b'"x"', b
 check(bytes(fake.sent) == b'POST /v1/p HTTP/1.1\r\nHost: example.test\r\nA: b\r\nContent-Length: 7\r\n\r\n{"x":1}',
       "request bytes %r" % bytes(fake.sent))
 
-# a whole client over a plugged-in transport: no network, the same framing and parsing
-ANSWER = b'{"choices": [{"index": 0, "message": {"role": "assistant", "content": "over a fake"}}]}'
-for k in SPLITS:
-    made = []
-
-    def fake_transport(conn, k=k, made=made):
-        made.append((conn.host, conn.port, conn.tls))
-        return FakeSock([b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
-                         % len(ANSWER) + ANSWER] * 2, k), None
-
-    cl = tinyopenai.OpenAI(api_key="sk-transport", base_url="http://fake.test:8080/v1", transport=fake_transport)
-    got = [cl.chat.completions.create(model="m", messages=[], pick="choices.0.message.content") for _ in (1, 2)]
-    check(got == ["over a fake"] * 2 and made == [("fake.test", 8080, False)],
-          "client over a transport, split %d: %r %r" % (k, got, made))
-
-# AsyncOpenAI over the same plugged-in transport: a fake poll cannot wait on does its I/O in place
+# a whole client over a plugged-in transport: no network, the same framing and parsing; and
+# AsyncOpenAI over the same one (a fake poll cannot wait on does its I/O in place)
 import asyncio  # noqa: E402
 
+ANSWER = b'{"choices": [{"index": 0, "message": {"role": "assistant", "content": "over a fake"}}]}'
 
-async def _async_over_fake(transport):
+
+def blocking_over(transport):
+    cl = tinyopenai.OpenAI(api_key="sk-transport", base_url="http://fake.test:8080/v1", transport=transport)
+    return [cl.chat.completions.create(model="m", messages=[], pick="choices.0.message.content") for _ in (1, 2)]
+
+
+async def _async_over(transport):
     async with tinyopenai.AsyncOpenAI(api_key="sk-transport", base_url="http://fake.test:8080/v1",
                                       transport=transport) as ac:
         got = []
@@ -321,17 +314,18 @@ async def _async_over_fake(transport):
         return got
 
 
-for k in SPLITS:
-    made = []
+for name, over in (("OpenAI", blocking_over), ("AsyncOpenAI", lambda t: asyncio.run(_async_over(t)))):
+    for k in SPLITS:
+        made = []
 
-    def fake_transport(conn, k=k, made=made):
-        made.append((conn.host, conn.port, conn.tls))
-        return FakeSock([b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
-                         % len(ANSWER) + ANSWER] * 2, k), None
+        def fake_transport(conn, k=k, made=made):
+            made.append((conn.host, conn.port, conn.tls))
+            return FakeSock([b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+                             % len(ANSWER) + ANSWER] * 2, k), None
 
-    got = asyncio.run(_async_over_fake(fake_transport))
-    check(got == ["over a fake"] * 2 and made == [("fake.test", 8080, False)],
-          "AsyncOpenAI over a transport, split %d: %r %r" % (k, got, made))
+        got = over(fake_transport)
+        check(got == ["over a fake"] * 2 and made == [("fake.test", 8080, False)],
+              "%s over a transport, split %d: %r %r" % (name, k, got, made))
 
 # truncated and malformed answers are typed errors
 TRUNC = [
