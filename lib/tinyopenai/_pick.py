@@ -23,8 +23,8 @@ def compile_paths(pick):
 
 
 def value(rd, paths):
-    """What pick=paths gives (the reader consumer of OpenAI._consumer): the value at the path,
-    or a tuple of them for a tuple of paths."""
+    """What pick=paths gives (OpenAI._read hands the reader here): the value at the path, or
+    a tuple of them for a tuple of paths."""
     vals = pick(rd, compile_paths(paths))
     return vals[0] if isinstance(paths, str) else tuple(vals)
 

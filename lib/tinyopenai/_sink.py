@@ -19,7 +19,6 @@ class Sink:
         self.count = 0
         if target is None:
             self._data = bytearray()
-            self._write = self._data.extend
         elif isinstance(target, str):
             self._path = target
             try:
@@ -48,9 +47,9 @@ class Sink:
         self.count = 0
 
     def take(self, resp, buf):
-        """The bytes consumer (see OpenAI._consumer): each piece of the body, as it arrives,
+        """The bytes consumer (see OpenAI._bytes): each piece of the body, as it arrives,
         through the client's receive buffer buf; the result is the byte count (for None: the
-        bytes)."""
+        bytes, gathered straight from the buffer without a copy per piece)."""
         conn = resp.conn
         mv = memoryview(buf)
         while True:
@@ -58,7 +57,10 @@ class Sink:
             n = resp.readinto(mv)
             if not n:
                 return self.count if self._data is None else bytes(self._data)
-            self.write(bytes(mv[:n]))
+            if self._data is not None:
+                self._data += mv[:n]
+            else:
+                self.write(bytes(mv[:n]))
 
     def write(self, data):
         self._write(data)
