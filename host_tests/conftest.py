@@ -42,7 +42,7 @@ MP_RUNTIMES = list(INTERPRETERS)
 # tests on every MicroPython interpreter, since how the library is stored changes the heap.
 RUNTIMES = ["cpython", "micropython", "twin"]
 # The scenarios run on both clients where a test module parametrizes "client" with these: the
-# async one through the scenarios' _Awaited adapter (portable/scenarios.py).
+# async one through the _Awaited adapter (portable/awaited.py).
 CLIENTS = ["blocking", "async"]
 
 
@@ -105,7 +105,7 @@ def mpy_lib(tmp_path_factory):
     romfs_image(str(out / "lib.romfs"), str(out / "lib"))
     lib = out / "lib"
     # the scenario driver too: compiling source at import would eat a small heap by itself
-    for name in ("scenarios", "aio_scenarios", "small"):
+    for name in ("scenarios", "aio_scenarios", "small", "awaited"):
         subprocess.run([MPY_CROSS, "-o", str(lib / (name + ".mpy")), str(PORTABLE / (name + ".py"))], check=True)
     return lib
 

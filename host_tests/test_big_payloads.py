@@ -19,20 +19,31 @@ import struct
 
 import fixtures
 import pytest
-from conftest import HIGH_WATER, MP_RUNTIMES, RUNTIMES, client_args
+from conftest import CLIENTS, HIGH_WATER, MP_RUNTIMES, RUNTIMES, client_args
 from replay_server import interaction
 
+# Each runs on both clients. AsyncOpenAI runs with asyncio and its own module loaded (and the
+# test's adapter, portable/awaited.py): about 12 KB more live heap on the twin, so it gets
+# 80k there (it passed at 72k too) and 112k on the 64-bit port.
+on_both_clients = pytest.mark.parametrize("client", CLIENTS, indirect=True)
 
-def heap(mp):
-    return os.environ.get("BIG_HEAP") or ("72k" if mp == "micropython" else "64k")
+
+def heap(mp, client):
+    if os.environ.get("BIG_HEAP"):
+        return os.environ["BIG_HEAP"]
+    if client == "async":
+        return "112k" if mp == "micropython" else "80k"
+    return "72k" if mp == "micropython" else "64k"
 
 
-def report(mp, name, r):
-    HIGH_WATER.append((mp, name, heap(mp), r["start"], r["high_water"]))
+def report(mp, client, name, r):
+    HIGH_WATER.append((mp, name + (" (async)" if client == "async" else ""), heap(mp, client), r["start"],
+                       r["high_water"]))
 
 
 @pytest.mark.parametrize("mp", MP_RUNTIMES)
-def test_two_megabyte_b64_image_to_a_file(mp, server, pki, run, tmp_path):
+@on_both_clients
+def test_two_megabyte_b64_image_to_a_file(mp, client, server, pki, run, tmp_path):
     png = hashlib.sha256(b"seed").digest() * (1536 * 1024 // 32)  # 1.5 MB of image bytes
     b64 = base64.b64encode(png).decode()
     assert len(b64) == 2 * 1024 * 1024
@@ -42,17 +53,18 @@ def test_two_megabyte_b64_image_to_a_file(mp, server, pki, run, tmp_path):
     )
     out = tmp_path / "img.png"
     r = run(
-        mp, "big", client_args(server, pki, op="image", path=str(out), every=64), heap=heap(mp), module="small"
+        mp, "big", client_args(server, pki, op="image", path=str(out), every=64), heap=heap(mp, client), module="small"
     )
     assert "result" in r, r
     assert out.read_bytes() == png
     assert r["result"]["meta"] == {"created": 1, "data": [{"revised_prompt": "a picture, revised"}]}
     assert json.loads(server.requests[0]["body"])["response_format"] == "b64_json"
-    report(mp, "2 MB b64_json image", r)
+    report(mp, client, "2 MB b64_json image", r)
 
 
 @pytest.mark.parametrize("mp", MP_RUNTIMES)
-def test_five_megabyte_download_to_a_file(mp, server, pki, run, tmp_path):
+@on_both_clients
+def test_five_megabyte_download_to_a_file(mp, client, server, pki, run, tmp_path):
     data = hashlib.sha256(b"file").digest() * (5 * 1024 * 1024 // 32)
     server.push(
         interaction(
@@ -64,32 +76,34 @@ def test_five_megabyte_download_to_a_file(mp, server, pki, run, tmp_path):
         mp,
         "big",
         client_args(server, pki, op="download", path=str(out), every=256),
-        heap=heap(mp),
+        heap=heap(mp, client),
         module="small",
     )
     assert r.get("result") == {"count": len(data)}, r
     assert out.read_bytes() == data
-    report(mp, "5 MB download", r)
+    report(mp, client, "5 MB download", r)
 
 
 @pytest.mark.parametrize("mp", MP_RUNTIMES)
-def test_one_megabyte_upload_from_a_file(mp, server, pki, run, tmp_path):
+@on_both_clients
+def test_one_megabyte_upload_from_a_file(mp, client, server, pki, run, tmp_path):
     audio = hashlib.sha256(b"audio").digest() * (1024 * 1024 // 32)
     src = tmp_path / "speech.mp3"
     src.write_bytes(audio)
     server.push(interaction("POST", "/v1/audio/transcriptions", 200, {"text": "heard it"}))
     r = run(
-        mp, "big", client_args(server, pki, op="upload", path=str(src), every=64), heap=heap(mp), module="small"
+        mp, "big", client_args(server, pki, op="upload", path=str(src), every=64), heap=heap(mp, client), module="small"
     )
     assert r.get("result") == {"text": "heard it"}, r
     req = server.requests[0]
     assert int(req["headers"]["content-length"]) == len(req["body"]) and audio in req["body"]
     assert b'name="model"\r\n\r\nwhisper-1\r\n' in req["body"]
-    report(mp, "1 MB upload", r)
+    report(mp, client, "1 MB upload", r)
 
 
 @pytest.mark.parametrize("mp", MP_RUNTIMES)
-def test_embedding_of_3072_dimensions(mp, server, pki, run):
+@on_both_clients
+def test_embedding_of_3072_dimensions(mp, client, server, pki, run):
     vec = [((i * 37) % 1000 - 500) / 1000.0 for i in range(3072)]
     b64 = base64.b64encode(struct.pack("<3072f", *vec)).decode()
     body = {
@@ -99,14 +113,15 @@ def test_embedding_of_3072_dimensions(mp, server, pki, run):
         "usage": {"prompt_tokens": 1, "total_tokens": 1},
     }
     server.push(interaction("POST", "/v1/embeddings", 200, body))
-    r = run(mp, "big", client_args(server, pki, op="embedding"), heap=heap(mp), module="small")
+    r = run(mp, "big", client_args(server, pki, op="embedding"), heap=heap(mp, client), module="small")
     f32 = struct.unpack("<3072f", struct.pack("<3072f", *vec))
     assert r.get("result") == {"dims": 3072, "first": f32[0], "last": f32[-1]}, r
-    report(mp, "3,072-dimension embedding", r)
+    report(mp, client, "3,072-dimension embedding", r)
 
 
 @pytest.mark.parametrize("mp", MP_RUNTIMES)
-def test_listing_of_600_items(mp, server, pki, run):
+@on_both_clients
+def test_listing_of_600_items(mp, client, server, pki, run):
     pages = []
     for p in range(30):
         items = [
@@ -135,11 +150,11 @@ def test_listing_of_600_items(mp, server, pki, run):
             )
         )
     server.push(*pages)
-    r = run(mp, "big", client_args(server, pki, op="listing", limit=20), heap=heap(mp), module="small")
+    r = run(mp, "big", client_args(server, pki, op="listing", limit=20), heap=heap(mp, client), module="small")
     assert r.get("result") == {"items": 600, "last": "file-599"}, r
     assert [q["path"] for q in server.requests[:2]] == ["/v1/files?limit=20", "/v1/files?limit=20&after=file-019"]
     assert len(server.requests) == 30
-    report(mp, "600-item listing", r)
+    report(mp, client, "600-item listing", r)
 
 
 def _jpeg(n):
@@ -167,10 +182,11 @@ INLINE = [
 
 
 @pytest.mark.parametrize("mp", MP_RUNTIMES)
+@on_both_clients
 @pytest.mark.parametrize("op,data,name,sent,prefix", INLINE, ids=[i[0] for i in INLINE])
 @pytest.mark.parametrize("file_object", [False, True], ids=["path", "file_object"])
-def test_a_file_streamed_as_base64_inside_the_json_body(mp, op, data, name, sent, prefix, file_object, server, pki,
-                                                         run, tmp_path):
+def test_a_file_streamed_as_base64_inside_the_json_body(mp, client, op, data, name, sent, prefix, file_object, server,
+                                                         pki, run, tmp_path):
     # a 200 KB JPEG (and a 150 KB WAV) is ~270 KB of base64: far more than the 64 KB heap (of
     # the twin; 72 KB on the 64-bit port), so it can only get there encoded chunk by chunk
     src = tmp_path / name
@@ -184,13 +200,13 @@ def test_a_file_streamed_as_base64_inside_the_json_body(mp, op, data, name, sent
         server.push(interaction("POST", "/v1/chat/completions", 200,
                                 json.dumps(fixtures.chat_body("a cat")).encode()))
     r = run(mp, "big", client_args(server, pki, op=op, path=str(src), file_object=file_object, every=16),
-            heap=heap(mp), module="small")
+            heap=heap(mp, client), module="small")
     assert r.get("result") == "a cat", r
     req = server.requests[0]
     assert int(req["headers"]["content-length"]) == len(req["body"])
     text = sent(json.loads(req["body"]))
     assert text.startswith(prefix) and base64.b64decode(text[len(prefix):], validate=True) == data
-    report(mp, "%d KB %s as base64 (%s)" % (len(data) // 1024, op, "file object" if file_object else "path"), r)
+    report(mp, client, "%d KB %s as base64 (%s)" % (len(data) // 1024, op, "file object" if file_object else "path"), r)
 
 
 def test_base64_sources_of_every_kind_and_their_length(tmp_path):
@@ -242,6 +258,7 @@ def test_base64_source_errors(tmp_path):
 
 
 @pytest.mark.parametrize("rt", RUNTIMES)
+@on_both_clients
 def test_bad_input_fails_before_sending(rt, server, pki, run, tmp_path):
     jobs = [
         {"method": "audio.transcriptions.create", "kwargs": {"file": str(tmp_path / "no-such.mp3"), "model": "w"}},

@@ -1,13 +1,14 @@
 """Every chat, chat-stream, moderation and error interaction recorded against api.openai.com in
 ../shared/cassettes replays through the client's matching method, under both runtimes, with
 results equal to CPython's json parse of the recorded body (errors: the class for the status
-and the recorded message). Skips, saying so, when ../shared is not beside the project."""
+and the recorded message), on both clients. Skips, saying so, when ../shared is not beside the
+project."""
 import json
 import os
 
 import pytest
 from compare import close
-from conftest import RUNTIMES, SHARED, client_args
+from conftest import CLIENTS, RUNTIMES, SHARED, client_args
 from replay_server import load
 
 CASSETTES = SHARED / "cassettes"
@@ -89,6 +90,7 @@ def test_selection_covers_the_recordings():
 
 
 @pytest.mark.parametrize("rt", RUNTIMES)
+@pytest.mark.parametrize("client", CLIENTS, indirect=True)
 def test_recorded_interactions_replay(rt, server, pki, run):
     server.push(*SELECTED)
     jobs = [_job(it) for it in SELECTED]
@@ -234,12 +236,14 @@ def _job_and_expectation(it, routes, tmp_path, n):
     return job, want
 
 
+@pytest.mark.parametrize("client", CLIENTS, indirect=True)
 def test_every_recorded_interaction_replays(run, server, pki, tmp_path):
     """Under both runtimes (one parametrized run each would double a long test: CPython here,
     MicroPython below with the same jobs)."""
     _replay_all("cpython", run, server, pki, tmp_path)
 
 
+@pytest.mark.parametrize("client", CLIENTS, indirect=True)
 def test_every_recorded_interaction_replays_micropython(run, server, pki, tmp_path):
     _replay_all("micropython", run, server, pki, tmp_path)
 

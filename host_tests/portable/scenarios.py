@@ -26,69 +26,9 @@ def _client(a):
 
 
 def _async_client(**kw):  # type: (...) -> OpenAI
-    # AsyncOpenAI with the same arguments, seen through blocking calls (_Awaited), so that every
-    # scenario runs on both clients unchanged (typed as the blocking client it stands in for)
-    import tinyopenai
+    from awaited import async_client  # (loaded only for the async runs: it needs asyncio)
 
-    return _Awaited(tinyopenai.AsyncOpenAI(**kw))  # pyright: ignore[reportReturnType]
-
-
-class _Awaited:
-    """An AsyncOpenAI (or one of its services) driven from blocking code: each method call runs
-    on the event loop to its end; a stream or listing it returns is iterated one awaited item
-    at a time. Attributes named with _ are the client's own."""
-
-    def __init__(self, target):
-        self._t = target
-
-    def __getattr__(self, name):
-        v = getattr(self._t, name)
-        if name.startswith("_") or isinstance(v, (int, float, str, bool, type(None))):
-            return v
-        if not callable(v):
-            return _Awaited(v)
-
-        def call(*args, **kw):
-            import asyncio
-
-            r = asyncio.run(_settle(v(*args, **kw)))
-            if isinstance(r, OpenAI):  # with_options: a copy of the client, driven the same way
-                return _Awaited(r)
-            return _AwaitedIter(r) if hasattr(r, "__anext__") else r
-
-        return call
-
-
-async def _settle(r):
-    return (await r) if hasattr(r, "send") else r
-
-
-class _AwaitedIter:
-    def __init__(self, it):
-        self._it = it
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        import asyncio
-
-        try:
-            return asyncio.run(_settle(self._it.__anext__()))
-        except StopAsyncIteration:
-            raise StopIteration
-
-    def __getattr__(self, name):  # close, get_final_completion, pages, ...
-        v = getattr(self._it, name)
-        if not callable(v):
-            return v
-
-        def call(*args, **kw):
-            import asyncio
-
-            return asyncio.run(_settle(v(*args, **kw)))
-
-        return call
+    return async_client(**kw)
 
 
 def _err(e):
@@ -175,7 +115,7 @@ def replay(a):
                 r = c.moderations.create(**kw)
             else:
                 r = c.request(job["method"], job["path"], body=kw or None, stream=job.get("stream", False))
-            if isinstance(r, (Stream, _AwaitedIter)):
+            if isinstance(r, Stream) or hasattr(r, "_awaited"):
                 r = [ev for ev in r]
             out.append({"value": r})
         except Exception as e:
@@ -189,7 +129,7 @@ def _plain(r, job):
 
     from tinyopenai._cursor import Cursor
 
-    if isinstance(r, (Cursor, Stream, _AwaitedIter)):  # (a stream's tuples become lists below)
+    if isinstance(r, (Cursor, Stream)) or hasattr(r, "_awaited"):  # (a stream's tuples become lists below)
         out = []
         limit = job.get("limit")
         for item in r:

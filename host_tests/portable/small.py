@@ -8,7 +8,12 @@ from tinyopenai import OpenAI
 
 
 def _client(a):
-    return OpenAI(base_url=a["url"], ca=a.get("ca"), max_retries=0, timeout=10)
+    kw = {"base_url": a["url"], "ca": a.get("ca"), "max_retries": 0, "timeout": 10}
+    if a.get("aio"):  # AsyncOpenAI, driven through blocking calls (awaited.py)
+        from awaited import async_client
+
+        return async_client(**kw)
+    return OpenAI(**kw)
 
 
 def _live():
