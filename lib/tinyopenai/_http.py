@@ -14,6 +14,8 @@ _LOST = const(9)
 _REQ_FAILED = const(10)
 _NO_ANSWER = const(11)
 _RECLOSING = const(12)
+_NO_CTX = const(6)
+_HANDSHAKE = const(7)
 _NOT_HTTP = const(13)
 _HDR_BIG = const(14)
 _HDR_CUT = const(15)
@@ -138,7 +140,12 @@ class Conn:
         from . import _module
 
         gc.collect()
-        self.sock, self.raw = (self.transport or _module("_transport", keep=False).connect)(self)
+        if self.transport is not None:
+            self.sock, self.raw = self.transport(self)
+        else:
+            raw = _module("_transport", keep=False).open_socket(self)
+            gc.collect()  # _transport's code leaves RAM before the handshake: the call's peak
+            self.sock, self.raw = self.handshake(raw)
         import select  # (every port with sockets has it)
 
         self._poll = select.poll()
@@ -148,6 +155,24 @@ class Conn:
             self._poll = None  # its reads wait by themselves (and an idle one is never stale)
         self.opened += 1
         self.pos = self.end = 0
+
+    def handshake(self, raw):
+        """(sock, raw) over the connected plain socket raw: sock is TLS over it when the
+        connection is https (verified by the context), else raw itself; the raw one is returned
+        for its timeout (None on CPython, where the TLS socket takes over the plain one's)."""
+        s = raw
+        if self.tls:
+            if self._ctx is None:
+                raw.close()
+                raise APIConnectionError(say(_NO_CTX))
+            try:
+                s = self._ctx.wrap_socket(raw, server_hostname=self.host)
+            except (OSError, ValueError) as e:
+                raw.close()
+                raise net_error(e, say(_HANDSHAKE, self.host))
+        # MicroPython's TLS socket has no settimeout (its reads wait as the plain one below it
+        # does); CPython's wrap_socket detaches the plain one, and the TLS socket has it
+        return s, raw if _MPY else s
 
     @staticmethod
     def after(timeout):

@@ -37,6 +37,10 @@ class Events:
         self._cr = False  # the last line ended in CR at the buffer's end: drop a leading LF
 
     def _line(self):
+        # The next line as (src, start, stop): src[start:stop] is the line, without its end; None
+        # at the end of the body. A line that fits in the buffer is not copied (src is the buffer,
+        # good until the next _line): next() copies only an event's data out of it. A line
+        # longer than the buffer is joined into bytes.
         part = None
         while True:
             buf = self.buf
@@ -50,29 +54,44 @@ class Events:
             r = buf.find(b"\r", i, e if n < 0 else n)
             j = r if r >= 0 else n
             if j >= 0:
-                line = bytes(self.mv[i:j])  # (through the memoryview: one copy, not two)
+                self.pos = j + 1
                 if r >= 0:
                     if r + 1 < e:
                         if buf[r + 1] == 10:
-                            j += 1
+                            self.pos += 1
                     else:
                         self._cr = True
-                self.pos = j + 1
-                return line if part is None else part + line
-            if e > i:
-                # checked before it grows: a line over the cap is never built
-                if (0 if part is None else len(part)) + e - i > self.max_event:
-                    raise JSONError(say(_EVENT_LONG, self.max_event), self.base + i)
-                try:
-                    part = bytes(self.mv[i:e]) if part is None else part + self.mv[i:e]
-                except MemoryError:  # under the cap, yet more than this heap has in one piece
-                    part = None
-                    raise JSONError(say(_EVENT_LONG, self.max_event), self.base + i)
+                if part is None:
+                    return buf, i, j
+                part += self.mv[i:j]
+                return part, 0, len(part)
+            # checked before it grows: a line over the cap is never built
+            if (0 if part is None else len(part)) + e - i > self.max_event:
+                raise JSONError(say(_EVENT_LONG, self.max_event), self.base + i)
+            if part is None and e - i < len(buf):
+                # the line so far moves to the front of the buffer and the rest is read in
+                # after it: a line that fits in the buffer is never copied
+                if i:
+                    self.mv[: e - i] = self.mv[i:e]  # (overlapping: a memmove on both runtimes)
+                    self.base += i
+                    e -= i
+                self.pos = 0
+                k = self._rd(self.mv[e:])
+                if not k:  # the end of the body: the unterminated last line, if any
+                    self.pos = self.end = e
+                    return (buf, 0, e) if e else None
+                self.end = e + k
+                continue
+            try:  # a line longer than the buffer: joined into bytes as it comes
+                part = bytes(self.mv[i:e]) if part is None else part + self.mv[i:e]
+            except MemoryError:  # under the cap, yet more than this heap has in one piece
+                part = None
+                raise JSONError(say(_EVENT_LONG, self.max_event), self.base + i)
             self.base += e
             self.pos = self.end = 0
             k = self._rd(self.mv)
             if not k:
-                return part
+                return part, 0, len(part)
             self.end = k
 
     def next(self):
@@ -83,38 +102,40 @@ class Events:
             line = self._line()
             if line is None:
                 return None  # an event without its blank line at EOF is dropped (as the spec says)
-            if not line:
+            src, s, e = line
+            if s == e:
                 if data is not None:
                     return name, bytes(data) if isinstance(data, bytearray) else data
                 name = None
                 continue
             # "field: value" (one space after the colon dropped); a line without a colon is a
-            # field with an empty value. Only data and event matter: they are told apart without
-            # slicing, so a one-line event (all OpenAI sends) costs the line and one copy of its data.
-            c = line.find(b":")
-            if c == 0:
+            # field with an empty value. Only data and event matter: they are told apart in place
+            # (find within the line: nothing sliced), so a one-line event (all OpenAI sends) costs
+            # one copy of its data.
+            c = src.find(b":", s, e)
+            if c == s:
                 continue  # comment / keep-alive
             if c < 0:
-                c = len(line)
+                c = e
             v = c + 1
-            if v < len(line) and line[v] == 32:
+            if v < e and src[v] == 32:
                 v += 1
-            if c == 4 and line.startswith(b"data"):
-                if data is not None and len(data) + 1 + len(line) - v > self.max_event:
+            if c - s == 4 and src.find(b"data", s, c) == s:
+                if data is not None and len(data) + 1 + e - v > self.max_event:
                     raise JSONError(say(_EVENT_BIG, self.max_event), self.base + self.pos)
                 try:
                     if data is None:
-                        data = line[v:]
+                        data = bytes(memoryview(src)[v:e])
                     else:  # one more data line: joined with a newline
                         if not isinstance(data, bytearray):
                             data = bytearray(data)
                         data += b"\n"
-                        data += memoryview(line)[v:]
+                        data += memoryview(src)[v:e]
                 except MemoryError:  # under the cap, yet more than this heap has in one piece
                     data = None
                     raise JSONError(say(_EVENT_BIG, self.max_event), self.base + self.pos)
-            elif c == 5 and line.startswith(b"event"):
-                name = _text(line[v:], self.base + self.pos)
+            elif c - s == 5 and src.find(b"event", s, c) == s:
+                name = _text(bytes(memoryview(src)[v:e]), self.base + self.pos)
 
 
 class Stream:

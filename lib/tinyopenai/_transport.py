@@ -1,10 +1,9 @@
-# How a connection is made: resolve the host, connect, set the socket up, TLS handshake. Loaded
-# by each new connection and dropped again: a keep-alive client connects rarely, so this code is
-# not in RAM between connects (about 0.6 KB on a 32-bit board with .mpy files). Core module:
-# imports _errors and _http.
+# How a connection is made: resolve the host, connect, set the socket up. Loaded by each new
+# connection and dropped again before the TLS handshake (Conn.handshake, in _http), which is
+# where a call needs the most heap: this code is in RAM neither then nor between connects (about
+# 0.6 KB on a 32-bit board with .mpy files). Core module: imports _errors and _http.
 
 import socket
-import sys
 
 from ._errors import APIConnectionError, const, say
 from ._http import net_error
@@ -12,13 +11,18 @@ from ._http import net_error
 # message numbers (the texts are in _messages)
 _RESOLVE = const(4)
 _CONNECT = const(5)
-_NO_CTX = const(6)
-_HANDSHAKE = const(7)
 
 
 def connect(conn):
-    """(sock, raw) for conn: the socket to read and write (TLS if conn.tls) and the plain one
-    whose timeout governs it. Failures are APIConnectionError (APITimeoutError on a timeout)."""
+    """The default transport: (sock, raw) for conn, as a plugged-in transport gives them (see
+    Conn.transport): the socket to read and write (TLS if conn.tls) and the plain one whose
+    timeout governs it."""
+    return conn.handshake(open_socket(conn))
+
+
+def open_socket(conn):
+    """The plain socket, connected to conn's host and set up. Failures are APIConnectionError
+    (APITimeoutError on a timeout)."""
     try:
         ai = socket.getaddrinfo(conn.host, conn.port, 0, socket.SOCK_STREAM)
     except OSError as e:
@@ -26,7 +30,7 @@ def connect(conn):
     if not ai:
         raise APIConnectionError(say(_RESOLVE, conn.host))
     af, _, _, _, addr = ai[0][:5]
-    s = raw = socket.socket(af, socket.SOCK_STREAM)
+    s = socket.socket(af, socket.SOCK_STREAM)
     try:
         s.settimeout(conn._left(conn.connect_timeout))
         s.connect(addr)
@@ -41,15 +45,4 @@ def connect(conn):
     except (OSError, ValueError) as e:
         s.close()
         raise net_error(e, say(_CONNECT, conn.host, conn.port))
-    if conn.tls:
-        if conn._ctx is None:
-            s.close()
-            raise APIConnectionError(say(_NO_CTX))
-        try:
-            s = conn._ctx.wrap_socket(s, server_hostname=conn.host)
-        except (OSError, ValueError) as e:
-            s.close()
-            raise net_error(e, say(_HANDSHAKE, conn.host))
-    # MicroPython's TLS socket has no settimeout (its reads wait as the plain one below it does);
-    # CPython's wrap_socket detaches the plain one, and the TLS socket has it
-    return s, raw if sys.implementation.name == "micropython" else s
+    return s
