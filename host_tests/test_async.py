@@ -9,7 +9,7 @@ import fixtures
 import pytest
 from aio_scenarios import digest
 from conftest import RUNTIMES, client_args, run_scenario
-from replay_server import interaction
+from replay_server import ReplayServer, interaction
 
 pytestmark = pytest.mark.parametrize("rt", RUNTIMES)
 
@@ -66,6 +66,20 @@ def test_a_plugged_transport_is_waited_on_as_the_own_one(rt, server, pki, mpy_li
     assert r["call_ms"] >= THINK * 1000 * 0.9, r
     assert r["ticks"] >= r["call_ms"] // MAX_GAP_MS, r
     assert rt == "cpython" or r["max_gap_ms"] <= MAX_GAP_MS, r
+
+
+@pytest.mark.parametrize("kind", ["unknown_ca", "wrong_host"])
+def test_a_plugged_transports_own_socket_is_verified(rt, pki, mpy_lib, kind):
+    # conn.handshake over a socket the transport made itself: refused as the built-in connection
+    # refuses, on both clients, and nothing reaches the server
+    with ReplayServer(tls_context=pki.server_context(kind)) as srv:
+        srv.push(fixtures.chat("must not be read"))
+        r = _run(mpy_lib, rt, "plugged_refusal", client_args(srv, pki, transport=True))
+        for client in ("blocking", "async"):
+            e = r[client]
+            assert e.get("error") == "APIConnectionError", r
+            assert "TLS handshake with 127.0.0.1 failed" in e["message"], r
+        assert r["plugged"] == 2 and srv.requests == [] and srv.handshakes == 0, r
 
 
 def test_cancelled_call_closes_its_connection_and_the_next_call_works(rt, server, pki, mpy_lib):

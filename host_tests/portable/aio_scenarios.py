@@ -22,16 +22,25 @@ def _since(t):
     return time.ticks_diff(_now_ms(), t) if MPY else _now_ms() - t  # pyright: ignore[reportAttributeAccessIssue]
 
 
-# the connections made by a plugged-in transport (a=...{"transport": true}): the library's own
-# sockets and TLS, handed over through transport=, as another network stack would plug in
+# the connections made by a plugged-in transport (a=...{"transport": true}): a plain socket of
+# its own, as another network stack would make one, with the library's verified TLS over it
+# (conn.handshake: the recipe docs/guide.md gives)
 PLUGGED = []
 
 
 def _plugged(conn):
-    from tinyopenai._transport import connect
+    import socket
 
     PLUGGED.append((conn.host, conn.port, conn.tls))
-    return connect(conn)
+    addr = socket.getaddrinfo(conn.host, conn.port, 0, socket.SOCK_STREAM)[0][-1]
+    s = socket.socket()
+    s.settimeout(conn.connect_timeout)
+    s.connect(addr)
+    s.settimeout(conn.read_timeout)
+    # TCP_NODELAY, as the library's own: without it the handshake's small records wait for
+    # delayed ACKs (40 ms each), and the blocking handshake holds the loop that much longer
+    s.setsockopt(6, 1, 1)
+    return conn.handshake(s)
 
 
 def _kw(a):
@@ -192,6 +201,21 @@ def errors(a):
             await c.close()
 
     return asyncio.run(main())
+
+
+def plugged_refusal(a):
+    """A plugged transport's socket gets the verification the built-in one does: each client's
+    typed failure against a server the roots do not vouch for."""
+    out = {}
+    before = len(PLUGGED)  # (under CPython the list lives as long as the test session)
+    try:
+        _call(OpenAI(**_kw(a)), a)
+        out["blocking"] = {"result": "no error"}
+    except Exception as e:
+        out["blocking"] = _err(e)
+    out["async"] = errors(a)
+    out["plugged"] = len(PLUGGED) - before
+    return out
 
 
 def run(name, args):
