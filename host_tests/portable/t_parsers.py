@@ -11,7 +11,7 @@ from tinyopenai import APIConnectionError
 from tinyopenai._decode import B64Decoder, data_answer, floats_into, string_into
 from tinyopenai._errors import say
 from tinyopenai._http import Conn
-from tinyopenai._json import JSONError, Reader, loads
+from tinyopenai._json import JSONError, Reader, dump_iter, loads
 from tinyopenai._pick import compile_paths, pick
 from tinyopenai._sse import Events
 
@@ -186,6 +186,57 @@ for k in SPLITS:
         check(False, "truncated document after a picked path accepted, split %d" % k)
     except JSONError:
         pass
+
+# --- JSON writer: the request body in pieces ----------------------------------------------
+
+
+class Pieces:
+    # a value that writes itself (as sources.Base64 does): its pieces, or itself for the length pass
+    def __init__(self, parts):
+        self.parts = parts
+
+    def json_pieces(self):
+        return iter(self.parts)
+
+    def __len__(self):
+        return sum(len(p) for p in self.parts)
+
+
+def written(obj, expand=True):
+    return b"".join(p if isinstance(p, bytes) else b"?" * len(p) for p in dump_iter(obj, expand))
+
+
+BODIES = [
+    ({}, b"{}"), ([], b"[]"), ((), b"[]"), ("x", b'"x"'), (None, b"null"), (True, b"true"), (-7, b"-7"),
+    ({"model": "m", "messages": []}, b'{"model":"m","messages":[]}'),
+    ([[[]], [{}], {"a": [1, {"b": None}]}], b'[[[]],[{}],{"a":[1,{"b":null}]}]'),
+    ({"k\"ey": "v\n\u00e9\u20ac"}, None),  # escapes as the json module writes them: checked by reading back
+    (nest(100), b"[" * 100 + b"]" * 100),
+    ({"tools": [{"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {
+        "x": {"type": "array", "items": {"type": "number"}}}}}}]}, None),
+]
+for obj, want in BODIES:
+    got = written(obj)
+    check(want is None or got == want, "writer: %r -> %r" % (obj, got))
+    try:
+        back = loads(got)
+    except JSONError as e:
+        back = e
+    check(back == (list(obj) if isinstance(obj, tuple) else obj), "writer read back: %r: %r" % (got, back))
+    check(len(written(obj, False)) == len(got), "writer length pass: %r" % got)
+# a value that writes itself, nested: its pieces in place, and itself (for its len()) in the length pass
+src = Pieces([b'"ab', b'cd"'])
+check(written({"a": [src, 1]}) == b'{"a":["abcd",1]}', "writer: json_pieces nested: %r" % written({"a": [src, 1]}))
+check(written({"a": [src, 1]}, False) == b'{"a":[??????,1]}', "writer: json_pieces in the length pass")
+for bad, what in (({1: 2}, "JSON keys must be str"), ({"a": [b"x"]}, "bytes are not JSON"),
+                  ([{"a": object()}], "cannot send")):
+    try:
+        written(bad)
+        got = "no error"
+    except TypeError as e:
+        got = str(e)
+    check(what in got, "writer refuses %r: %s" % (bad, got))
+
 
 # --- decoders: base64 text and number arrays, straight from the reader ----------------------
 

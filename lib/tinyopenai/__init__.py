@@ -202,9 +202,10 @@ class OpenAI:
     def _call(self, method, path, body=None, params=None, stream=False, pick=None, headers=None, files=None,
               sink=None, consume=None, progress=None, events=False, total_timeout=None, extra_headers=None,
               extra_query=None, extra_body=None, timeout=NOT_GIVEN, accept=None, raw=False):
-        # the steps of request() (see _http: the connection's run() drives them)
-        if total_timeout is None:
-            total_timeout = self.total_timeout
+        # The steps of request() (see _http: the connection's run() drives them). The request
+        # is made here, in a plain call whose frame is gone before anything is sent; the steps
+        # (_attempts: a generator, whose state is heap for as long as the call lasts, the TLS
+        # handshake included) hold only what the attempts need.
         target = self._prefix + path
         if params or extra_query or self.default_query:
             q = dict(self.default_query or ())
@@ -216,28 +217,30 @@ class OpenAI:
         if extra_body and method != "GET":  # (a GET has no body: as openai-python, extra_body is dropped)
             body = dict(body or ())
             body.update(extra_body)
-        hdrs = self._headers + [("Accept", accept or ("text/event-stream" if stream else "application/json"))]
         length = None
         pieces = None
+        ctype = None if method == "GET" else "application/json"  # (as openai-python, without a body too)
         if files is not None:
             form = _module("_multipart").Form(body or {}, files, progress)
-            hdrs.append(("Content-Type", form.content_type))
+            ctype = form.content_type
             length = form.length
             pieces = form.pieces
         elif body is not None:
-            hdrs.append(("Content-Type", "application/json"))
+            ctype = "application/json"
             length = 0
             for p in dump_iter(body, False):  # (a base64 source counts by its len(): no file read)
                 length += len(p)
             pieces = lambda: dump_iter(body)  # noqa: E731  (called again on a resend)
-        elif method != "GET":
-            hdrs.append(("Content-Type", "application/json"))  # (as openai-python, without a body too)
+        hdrs = [("Accept", accept or ("text/event-stream" if stream else "application/json"))]
+        if ctype is not None:
+            hdrs.append(("Content-Type", ctype))
         if method != "GET":  # one Idempotency-Key per logical call: its retries and resends carry it
             # 128 random bits, as openai-python's retry key (every port with a network has urandom)
             import os
             from binascii import hexlify
 
             hdrs.append(("Idempotency-Key", "tinyopenai-retry-" + hexlify(os.urandom(16)).decode()))
+        hdrs = self._headers + hdrs  # (one list of the exact size)
         for given in (headers, extra_headers):  # the caller's replace the client's of the same name
             if given:
                 for k in given:
@@ -246,12 +249,17 @@ class OpenAI:
                     if given[k] is not None:
                         hdrs.append((k, given[k]))
         out = _module("_sink").Sink(sink) if sink is not None else None  # fails before sending
-        conn = self._conn
-        conn.set_timeout(self.timeout if timeout is NOT_GIVEN else timeout)
-        conn.deadline = end = conn.after(total_timeout)
         # the consumer (see _read below): the JSON reader, given what to read, or the bytes into a sink
         take = self._read if consume is not None or out is None else self._bytes
-        read = consume if consume is not None else pick
+        return self._attempts(method, target, hdrs, length, pieces, raw, stream, pick, events,
+                              take, consume if consume is not None else pick, out, timeout, total_timeout)
+
+    def _attempts(self, method, target, hdrs, length, pieces, raw, stream, pick, events, take, read, out, timeout,
+                  total_timeout):
+        # the steps of the call _call made: each attempt an exchange, and its answer to the consumer
+        conn = self._conn
+        conn.set_timeout(self.timeout if timeout is NOT_GIVEN else timeout)
+        conn.deadline = end = conn.after(self.total_timeout if total_timeout is None else total_timeout)
         attempt = 0
         try:
             while True:

@@ -1,6 +1,6 @@
 # AsyncOpenAI: the client on asyncio (MicroPython's 1.22+ and CPython's), loaded by the first
 # `tinyopenai.AsyncOpenAI`. It is the blocking client with other I/O primitives and nothing else:
-# a call is the same generator of steps (OpenAI._call, Conn.exchange, the consumer), and
+# a call is the same generator of steps (OpenAI._attempts, Conn.exchange, the consumer), and
 # AsyncConn.run awaits what each step yields where the blocking Conn has already done it. So
 # the framing, the parsers and the retries are the blocking client's own code.
 #

@@ -304,7 +304,7 @@ class Conn:
             send(p)
 
     # --- the steps of a call, and the three I/O primitives they yield --------------------
-    # A call is a generator of steps (exchange() here, the client's _call above it). Each step
+    # A call is a generator of steps (exchange() here, the client's _attempts above it). Each step
     # yields what one of the primitives below returns. The blocking connection does the I/O
     # inside the primitive and returns None, so run() only sends it back; AsyncConn's primitives
     # return coroutines, which its run() awaits. Parsing and framing never wait themselves:
