@@ -1,9 +1,9 @@
 """Fidelity with openai-python (pinned in requirements.txt): every method of the operation table
 is called through both libraries, with openai-python's keyword arguments, plainly and with each
 per-call option (extra_headers, extra_query, extra_body, timeout), against the same capture
-server; both must send the same method, path, query, body and headers. Runs on CPython (the
-request each method makes is the same code under MicroPython; test_operations checks those
-requests there against the spec)."""
+server; both must send the same method, path, query, body and headers, from OpenAI and from
+AsyncOpenAI. Runs on CPython (the request each method makes is the same code under MicroPython;
+test_operations checks those requests there against the spec)."""
 import json
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -13,6 +13,8 @@ from urllib.parse import parse_qsl, urlsplit
 import openai
 import pytest
 import tinyopenai
+from awaited import async_client
+from conftest import CLIENTS
 from operations import OPS, RESPONSES_OPS
 from replay_server import interaction
 
@@ -84,9 +86,11 @@ def _calls(tmp_path):
         yield op, method, args[:1], kw, paths
 
 
-def _both(server, tmp_path, option, **client_kw):
+def _both(server, tmp_path, option, client="blocking", **client_kw):
     theirs = openai.OpenAI(api_key="sk-compare", base_url=server.url, max_retries=0, **client_kw)
-    ours = tinyopenai.OpenAI(api_key="sk-compare", base_url=server.url, max_retries=0, **client_kw)
+    # AsyncOpenAI through blocking calls (portable/awaited.py): its requests are compared the same
+    ours = (async_client if client == "async" else tinyopenai.OpenAI)(api_key="sk-compare", base_url=server.url,
+                                                                       max_retries=0, **client_kw)
     for op, method, args, kw, paths in _calls(tmp_path):
         server.push(_answer(op), _answer(op))
         kw = dict(kw, **OPTIONS[option])
@@ -104,9 +108,10 @@ def _both(server, tmp_path, option, **client_kw):
 
 
 @pytest.mark.parametrize("option", sorted(OPTIONS))
-def test_every_method_sends_what_openai_python_sends(option, plain_server, tmp_path):
+@pytest.mark.parametrize("client", CLIENTS, indirect=True)
+def test_every_method_sends_what_openai_python_sends(option, client, plain_server, tmp_path):
     differ = []
-    for op, theirs, ours in _both(plain_server, tmp_path, option):
+    for op, theirs, ours in _both(plain_server, tmp_path, option, client):
         a, b = _shape(theirs), _shape(ours)
         # The one deliberate difference: a call that is not a GET carries an Idempotency-Key,
         # the same on each retry (openai-python 3.51 sends none), so a retried POST is done once.
@@ -116,11 +121,12 @@ def test_every_method_sends_what_openai_python_sends(option, plain_server, tmp_p
     assert not differ, "\n".join("%s: %s" % d for d in differ)
 
 
-def test_client_settings_go_out_as_openai_python_sends_them(plain_server, tmp_path, monkeypatch):
+@pytest.mark.parametrize("client", CLIENTS, indirect=True)
+def test_client_settings_go_out_as_openai_python_sends_them(client, plain_server, tmp_path, monkeypatch):
     monkeypatch.setenv("OPENAI_ORG_ID", "org-env")
     monkeypatch.setenv("OPENAI_PROJECT_ID", "proj-env")
     kw = {"default_headers": {"X-Default": "d"}, "default_query": {"dq": "1"}}
-    for op, theirs, ours in _both(plain_server, tmp_path, "plain", **kw):
+    for op, theirs, ours in _both(plain_server, tmp_path, "plain", client, **kw):
         assert _shape(theirs) == _shape(ours), op
         assert ours["headers"]["openai-organization"] == "org-env" and "dq=1" in ours["path"], op
 

@@ -7,7 +7,7 @@ import re
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from conftest import ROOT, RUNTIMES, SHARED, client_args
+from conftest import CLIENTS, ROOT, RUNTIMES, SHARED, client_args
 from operations import OPS, RESPONSES_OPS, operations_page
 from replay_server import interaction
 
@@ -139,6 +139,7 @@ def _validate_form(request, op):
 
 @needs_specs
 @pytest.mark.parametrize("rt", RUNTIMES)
+@pytest.mark.parametrize("client", CLIENTS, indirect=True)
 def test_every_request_validates_against_the_spec(rt, server, pki, run, tmp_path):
     jobs = _call_jobs(tmp_path)
     server.push(*[_canned(j["op"]) for j in jobs])
