@@ -68,31 +68,27 @@ class Events:
             # checked before it grows: a line over the cap is never built
             if (0 if part is None else len(part)) + e - i > self.max_event:
                 raise JSONError(say(_EVENT_LONG, self.max_event), self.base + i)
-            if part is None and e - i < len(buf):
-                # the line so far moves to the front of the buffer and the rest is read in
-                # after it: a line that fits in the buffer is never copied
-                if i:
-                    self.mv[: e - i] = self.mv[i:e]  # (overlapping: a memmove on both runtimes)
-                    self.base += i
-                    e -= i
-                self.pos = 0
-                k = self._rd(self.mv[e:])
-                if not k:  # the end of the body: the unterminated last line, if any
-                    self.pos = self.end = e
-                    return (buf, 0, e) if e else None
-                self.end = e + k
-                continue
-            try:  # a line longer than the buffer: joined into bytes as it comes
-                part = bytes(self.mv[i:e]) if part is None else part + self.mv[i:e]
-            except MemoryError:  # under the cap, yet more than this heap has in one piece
-                part = None
-                raise JSONError(say(_EVENT_LONG, self.max_event), self.base + i)
-            self.base += e
-            self.pos = self.end = 0
-            k = self._rd(self.mv)
-            if not k:
-                return part, 0, len(part)
-            self.end = k
+            if part is not None or e - i == len(buf):
+                # a line longer than the buffer: what is there is joined into bytes
+                try:
+                    part = bytes(self.mv[i:e]) if part is None else part + self.mv[i:e]
+                except MemoryError:  # under the cap, yet more than this heap has in one piece
+                    part = None
+                    raise JSONError(say(_EVENT_LONG, self.max_event), self.base + i)
+                i = e
+            # the line so far moves to the front of the buffer and the rest is read in after it:
+            # a line that fits in the buffer is never copied
+            self.mv[: e - i] = self.mv[i:e]  # (overlapping: a memmove on both runtimes)
+            self.base += i
+            e -= i
+            self.pos = 0
+            k = self._rd(self.mv[e:])
+            if not k:  # the end of the body: the unterminated last line, if any
+                self.pos = self.end = e
+                if part is not None:
+                    return part, 0, len(part)
+                return (buf, 0, e) if e else None
+            self.end = e + k
 
     def next(self):
         """The next event as (name, data), or None at the end of the stream."""
