@@ -2,7 +2,6 @@
 # decoded on the fly into the sink (several images: one after the other); the rest of the answer
 # is returned without the huge string.
 from ._api import Resource
-from ._decode import B64Decoder, data_answer, string_into
 
 
 class Images(Resource):
@@ -34,6 +33,9 @@ class Images(Resource):
 
 
 def _decoded(rd, sink):
+    # (the decoder loads once the answer has begun: it is not in RAM through the TLS handshake)
+    from ._decode import B64Decoder, data_answer, string_into
+
     def image(rd, _item):  # the picture goes to the sink; the item keeps everything else
         dec = B64Decoder(sink.write)
         string_into(rd, dec)
