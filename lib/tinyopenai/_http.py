@@ -158,8 +158,8 @@ class Conn:
 
     def handshake(self, raw):
         """(sock, raw) over the connected plain socket raw: sock is TLS over it when the
-        connection is https (verified by the context), else raw itself; the raw one is returned
-        for its timeout (None on CPython, where the TLS socket takes over the plain one's)."""
+        connection is https (verified by the context), else raw itself; raw is the socket whose
+        timeout governs reads (on CPython the TLS socket, which takes the plain one over)."""
         s = raw
         if self.tls:
             if self._ctx is None:
