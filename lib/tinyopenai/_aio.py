@@ -48,7 +48,6 @@ class AsyncConn(Conn):
     connect, send and wait. One call at a time uses it (AsyncOpenAI serializes them)."""
 
     _in_place = False  # a plugged socket poll cannot wait on: its I/O runs in place (connect)
-    _quick = 0  # reads that found their bytes at hand (see wait)
 
     async def run(self, steps):
         """Drive a generator of steps to its return value, awaiting what each step yields and
@@ -74,7 +73,6 @@ class AsyncConn(Conn):
 
         gc.collect()
         self._in_place = False
-        self._quick = 0  # (an attribute from the start: made later, it would grow the heap mid-answer)
         if self.transport is not None:
             # A plugged transport (as the blocking client's: transport(conn) -> (sock, raw)) is plain
             # code, so it connects in place. A socket it gives that select.poll can wait on is
@@ -147,28 +145,13 @@ class AsyncConn(Conn):
 
     def wait(self, resp=None):
         """A coroutine that waits for the answer's next bytes and reads them into the buffer;
-        None when some are at hand already or nothing more is to come. On MicroPython the bytes
-        the socket has already are taken at once: a wait through the loop costs a task and a
-        timer (awaited per 256-byte read, a 5 MB download took 24 s instead of half a second).
-        Every 16th such read still gives the other tasks a turn."""
+        None when some are at hand already or nothing more is to come."""
         s = self.sock
         if self.pos < self.end or s is None or resp is not None and resp.done or self._in_place:
             return None
-        if not _MPY:
-            if self.tls and s.pending():  # pyright: ignore[reportAttributeAccessIssue]  # (CPython's TLS socket: bytes decrypted already)
-                return None
-            return self._fill()
-        try:
-            n = s.readinto(self.mv)  # non-blocking: what is there now, None for nothing yet
-        except (OSError, ValueError) as e:
-            self.close()
-            raise net_error(e, say(_LOST))
-        if n is None:
-            return self._fill()
-        self.pos = 0
-        self.end = n
-        self._quick += 1
-        return None if self._quick & 15 else asyncio.sleep(0)
+        if not _MPY and self.tls and s.pending():  # pyright: ignore[reportAttributeAccessIssue]  # (CPython's TLS socket: bytes decrypted already)
+            return None
+        return self._fill()
 
     async def _fill(self):
         try:
