@@ -16,7 +16,6 @@ from conftest import CLIENTS, RUNTIMES, client_args
 from replay_server import interaction
 
 pytestmark = [pytest.mark.parametrize("rt", RUNTIMES), pytest.mark.parametrize("client", CLIENTS, indirect=True)]
-HEAP = "112k"
 SSE = {"Content-Type": "text/event-stream"}
 
 
@@ -35,7 +34,7 @@ def chunk(delta=None, finish=None, **extra):
 
 
 def calls(run, rt, server, pki, jobs, **kw):
-    r = run(rt, "calls", client_args(server, pki, jobs=jobs, max_retries=0, **kw), heap=HEAP)
+    r = run(rt, "calls", client_args(server, pki, jobs=jobs, max_retries=0, **kw), heap="device")
     return [x.get("value", x) for x in r["results"]], r["sleeps"]
 
 

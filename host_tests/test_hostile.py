@@ -1,7 +1,7 @@
 """The hostile-server suite: what an attacker's server (or a broken proxy) can send, and what a
 careless caller can pass, each case on both clients (OpenAI and AsyncOpenAI) under CPython, the
 64-bit MicroPython port and the 32-bit twin (both with the library as .mpy and -X heapsize=112k;
-AsyncOpenAI on the 64-bit port at 160k, see HEAP_ASYNC_64). Every case must end in its documented
+AsyncOpenAI on the 64-bit port at 160k, see conftest.device_heap). Every case must end in its documented
 result: the value, or one of the library's typed errors (never MemoryError, RecursionError,
 ValueError or AttributeError), within a bounded time, with no socket left open after a
 transport fault, and with nothing sent when the caller's input was unsafe.
@@ -13,14 +13,9 @@ import json
 
 import fixtures
 import pytest
-from conftest import CLIENTS, RUNTIMES, SEEN, SENTINEL, count_sentinel, run_scenario
+from conftest import CLIENTS, RUNTIMES, SEEN, SENTINEL, count_sentinel, device_heap, run_scenario
 from replay_server import ReplayServer, interaction
 
-HEAP = "112k"
-# AsyncOpenAI on the 64-bit port: its objects are twice the 32-bit size, and asyncio with the
-# async client's code leaves too little of 112 KB there for the 8 KB header cap (the device is
-# 32-bit: on the twin the async cases run at 112 KB, as the blocking ones do everywhere)
-HEAP_ASYNC_64 = "160k"
 # what a caller may see, whatever the server sends
 DOCUMENTED = {"APIConnectionError", "APITimeoutError", "APIResponseValidationError", "APIStatusError",
               "BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError", "ConflictError",
@@ -346,7 +341,7 @@ def _batch(rt, server, mpy_lib, which):
     out = work / (name + ".out")
     r = run_scenario(mpy_lib, rt, "hostile", {"url": server.url, "cases": str(work / (name + ".jsonl")),
                                               "out": str(out), "aio": which == "async"},
-                     heap=HEAP_ASYNC_64 if which == "async" and rt == "micropython" else HEAP)
+                     heap=device_heap(rt, which))
     assert r == {"cases": len(ids)}, r
     lines = out.read_text().splitlines()
     SEEN.extend(lines)
