@@ -150,6 +150,26 @@ def calls_baseline(a):
     return _since(t)
 
 
+def download_ours(a):
+    # files.content of a large file into a.path: the time of the whole call
+    c = _client(a)
+    t = _us()
+    c.files.content("file-1", sink=a["path"])
+    return _since(t)
+
+
+def download_async_ours(a):
+    import asyncio
+
+    async def main():
+        c = _async_client(a)
+        t = _us()
+        await c.files.content("file-1", sink=a["path"])
+        return _since(t)
+
+    return asyncio.run(main())
+
+
 def first_delta_ours(a):
     c = _client(a)
     t = _us()
