@@ -307,6 +307,18 @@ try:
 except JSONError as e:
     check("larger" in str(e) or "longer" in str(e), "oversized event message %s" % e)
 
+# the line cap is exact wherever the buffer's edges fall: a line of max_event bytes is read, one
+# byte more is refused (the line's last piece too is checked before it is joined)
+for k in SPLITS:
+    line = b"data: " + b"x" * 94  # 100 bytes
+    ev = Events(feeder(line + b"\n\n", k), bytearray(16), max_event=100)
+    check(ev.next() == (None, b"x" * 94), "a line at the cap, split %d" % k)
+    try:
+        Events(feeder(line + b"x\n\n", k), bytearray(16), max_event=100).next()
+        check(False, "a line one byte over the cap accepted, split %d" % k)
+    except JSONError as e:
+        check("longer" in str(e), "line over the cap: %s" % e)
+
 # --- HTTP response reader ------------------------------------------------------------------
 
 

@@ -63,22 +63,18 @@ class Events:
                         self._cr = True
                 if part is None:
                     return buf, i, j
-                part += self.mv[i:j]
+                part = self._join(part, i, j)
                 return part, 0, len(part)
-            # checked before it grows: a line over the cap is never built
-            if (0 if part is None else len(part)) + e - i > self.max_event:
-                raise JSONError(say(_EVENT_LONG, self.max_event), self.base + i)
             if part is not None or e - i == len(buf):
                 # a line longer than the buffer: what is there is joined into bytes
-                try:
-                    part = bytes(self.mv[i:e]) if part is None else part + self.mv[i:e]
-                except MemoryError:  # under the cap, yet more than this heap has in one piece
-                    part = None
-                    raise JSONError(say(_EVENT_LONG, self.max_event), self.base + i)
+                part = self._join(part, i, e)
                 i = e
-            # the line so far moves to the front of the buffer and the rest is read in after it:
-            # a line that fits in the buffer is never copied
-            self.mv[: e - i] = self.mv[i:e]  # (overlapping: a memmove on both runtimes)
+            elif e - i > self.max_event:  # (a cap below the buffer's size)
+                raise JSONError(say(_EVENT_LONG, self.max_event), self.base + i)
+            if i:
+                # the line so far moves to the front of the buffer and the rest is read in after
+                # it: a line that fits in the buffer is never copied
+                self.mv[: e - i] = self.mv[i:e]  # (overlapping: a memmove on both runtimes)
             self.base += i
             e -= i
             self.pos = 0
@@ -89,6 +85,16 @@ class Events:
                     return part, 0, len(part)
                 return (buf, 0, e) if e else None
             self.end = e + k
+
+    def _join(self, part, i, j):
+        # part (None: nothing yet) + buf[i:j] as bytes; checked before it is built, so a line
+        # over the cap never is, and a heap without room for it gives the same typed error
+        if (0 if part is None else len(part)) + j - i > self.max_event:
+            raise JSONError(say(_EVENT_LONG, self.max_event), self.base + i)
+        try:
+            return bytes(self.mv[i:j]) if part is None else part + self.mv[i:j]
+        except MemoryError:  # under the cap, yet more than this heap has in one piece
+            raise JSONError(say(_EVENT_LONG, self.max_event), self.base + i)
 
     def next(self):
         """The next event as (name, data), or None at the end of the stream."""
