@@ -170,6 +170,34 @@ def download_async_ours(a):
     return asyncio.run(main())
 
 
+def gap_async_ours(a):
+    # the longest gap (ms) of a 20 ms ticker task while an AsyncOpenAI chat call waits for a
+    # server that thinks before it answers
+    import asyncio
+
+    async def main():
+        c = _async_client(a)
+        worst = [0, True]
+
+        async def tick():
+            last = time.ticks_ms()
+            while worst[1]:
+                await asyncio.sleep_ms(20)
+                now = time.ticks_ms()
+                worst[0] = max(worst[0], time.ticks_diff(now, last))
+                last = now
+
+        task = asyncio.create_task(tick())
+        await asyncio.sleep_ms(50)  # the ticker is running before the call starts
+        worst[0] = 0
+        await c.chat.completions.create(model="m", messages=[], pick="choices.0.message.content")
+        worst[1] = False
+        await task
+        return worst[0]
+
+    return asyncio.run(main())
+
+
 def first_delta_ours(a):
     c = _client(a)
     t = _us()
