@@ -19,6 +19,17 @@ THINK = 1.5  # seconds the slow server thinks before it answers
 # Bounded under MicroPython, as on the device; under CPython the replay server runs in the
 # test's own process and holds the interpreter lock while it works, so there the gap is its.
 MAX_GAP_MS = 60
+# Except the gap around the TLS handshake: its key exchange (certificate check and ECDHE in one
+# step, once the server's first flight is in) is one computation that cannot yield. On this
+# machine's twin it holds the loop 30 to 50 ms, so that gap measures 47 to 68 ms; make bench
+# reports it (bench/REPORT.md). This bound is for a handshake that stops yielding altogether.
+MAX_HANDSHAKE_GAP_MS = 150
+
+
+def _gaps_bounded(rt, r):
+    if rt != "cpython":
+        assert r["max_gap_connected_ms"] <= MAX_GAP_MS, r  # every gap once the connection is up
+        assert r["max_gap_ms"] <= MAX_HANDSHAKE_GAP_MS, r
 
 
 def _run(mpy_lib, rt, name, args):
@@ -40,7 +51,7 @@ def test_ticker_runs_while_the_server_thinks(rt, server, pki, mpy_lib):
     assert r["call_ms"] >= THINK * 1000 * 0.9, r  # the call did wait for the server
     # every 20 ms period of the wait had its tick (some slack for the loop's own latency)
     assert r["ticks"] >= r["call_ms"] // MAX_GAP_MS, r
-    assert rt == "cpython" or r["max_gap_ms"] <= MAX_GAP_MS, r
+    _gaps_bounded(rt, r)
 
 
 def test_ticker_runs_while_a_stream_drips(rt, server, pki, mpy_lib):
@@ -52,7 +63,7 @@ def test_ticker_runs_while_a_stream_drips(rt, server, pki, mpy_lib):
     r = _run(mpy_lib, rt, "ticker", client_args(server, pki, stream=True, pick="choices.0.delta.content"))
     assert r["async"] == r["blocking"] == digest([""] + words[1:]), r
     assert r["ticks"] >= r["call_ms"] // MAX_GAP_MS, r
-    assert rt == "cpython" or r["max_gap_ms"] <= MAX_GAP_MS, r
+    _gaps_bounded(rt, r)
 
 
 def test_a_plugged_transport_is_waited_on_as_the_own_one(rt, server, pki, mpy_lib):
@@ -65,7 +76,7 @@ def test_a_plugged_transport_is_waited_on_as_the_own_one(rt, server, pki, mpy_li
     assert r["plugged"] == 2, r  # each client connected through the plugged function
     assert r["call_ms"] >= THINK * 1000 * 0.9, r
     assert r["ticks"] >= r["call_ms"] // MAX_GAP_MS, r
-    assert rt == "cpython" or r["max_gap_ms"] <= MAX_GAP_MS, r
+    _gaps_bounded(rt, r)
 
 
 @pytest.mark.parametrize("kind", ["unknown_ca", "wrong_host"])
