@@ -211,7 +211,7 @@ class OpenAI:
             q = dict(self.default_query or ())
             q.update(params or ())
             q.update(extra_query or ())
-            q = _module("_api").query(q)
+            q = _module("_params").query(q)
             if q:
                 target += "?" + q
         if extra_body and method != "GET":  # (a GET has no body: as openai-python, extra_body is dropped)

@@ -1,7 +1,7 @@
-# What the REST services share: a Resource (a path under base_url and its beta header), and URL
-# quoting and query strings (loaded by the first call with parameters; a chat-only program never
-# needs them). Services subclass Resource and hold no HTTP logic: path + parameters -> request.
-# List endpoints return a _cursor.Cursor (loaded by the first listing).
+# What the REST services share: a Resource (a path under base_url and its beta header), URL
+# quoting, and @steps. Services subclass Resource and hold no HTTP logic: path + parameters ->
+# request. Query strings and form fields are in _params; list endpoints return a _cursor.Cursor
+# (loaded by the first listing).
 
 from . import Service
 from ._errors import OpenAIError, const, say
@@ -21,36 +21,10 @@ def steps(method):
     return run
 
 
-def params_items(params, key=None):
-    """(name, text) pairs of parameters for a query string or a form, as openai-python makes
-    them: None is left out, a list gives name[] once per item, a dict name[key], booleans are
-    true/false."""
-    for k in params:
-        v = params[k]
-        name = k if key is None else "%s[%s]" % (key, k)
-        if v is None:
-            continue
-        if isinstance(v, dict):
-            for item in params_items(v, name):
-                yield item
-            continue
-        if isinstance(v, (list, tuple)):
-            name += "[]"
-        for item in v if isinstance(v, (list, tuple)) else (v,):
-            if isinstance(item, bool):
-                item = "true" if item else "false"
-            yield name, str(item)
-
-
 def quote(s):
     """s (made str) percent-encoded for a URL path or query: all but A-Z a-z 0-9 - . _ ~"""
     safe = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
     return "".join(chr(c) if c in safe else "%%%02X" % c for c in str(s).encode())
-
-
-def query(params):
-    """The query string (without '?') for a dict of parameters."""
-    return "&".join(quote(k) + "=" + quote(v) for k, v in params_items(params))
 
 
 class Resource(Service):
@@ -75,27 +49,3 @@ class Resource(Service):
         from ._cursor import Cursor
 
         return Cursor(self, parts, params)
-
-    @steps
-    def _poll(self, get, done, poll_interval_ms, max_wait_s):
-        # get() -> a RawResponse of the object, again until done(object); between tries the
-        # server's openai-poll-after-ms, or poll_interval_ms (1 s by default), as openai-python.
-        # Past max_wait_s (None: no bound) APITimeoutError.
-        waited = 0
-        while True:
-            r = yield get()
-            obj = r.parse()
-            if done(obj):
-                return obj
-            ms = poll_interval_ms
-            if ms is None:
-                try:
-                    ms = int(r.headers.get("openai-poll-after-ms", 1000))
-                except ValueError:
-                    ms = 1000
-            if max_wait_s is not None and waited + ms > max_wait_s * 1000:
-                from ._fail import APITimeoutError
-
-                raise APITimeoutError()
-            yield self._c._sleep(ms / 1000)
-            waited += ms

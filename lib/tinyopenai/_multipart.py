@@ -1,8 +1,8 @@
 # multipart/form-data request bodies, streamed: the length is computed first, files are read in
 # small chunks from flash (a path) or any object with read()/readinto(). Core module.
 
-from ._api import params_items
 from ._errors import const
+from ._params import params_items
 from .sources import chunks, named, size
 
 _CHUNK = const(1024)

@@ -3,6 +3,7 @@
 # submit_tool_outputs, poll and the *_and_poll forms) and .runs.steps. A run stream yields
 # {"event": "thread.message.delta", "data": {...}} items, as openai-python's events read.
 from ._api import Resource, steps
+from ._poll import until_done
 
 # the statuses a run stops at (requires_action waits for tool outputs)
 TERMINAL = ("completed", "failed", "cancelled", "expired", "requires_action", "incomplete")
@@ -76,8 +77,8 @@ class Runs(_Beta):
     def poll(self, run_id, thread_id, poll_interval_ms=None, max_wait_s=600, **options):
         """Retrieve the run until it stops (see TERMINAL), as openai-python: waiting the server's
         openai-poll-after-ms or poll_interval_ms between tries; APITimeoutError after max_wait_s."""
-        return self._poll(lambda: self.retrieve(run_id, thread_id=thread_id, raw=True, **options),
-                          lambda run: run.get("status") in TERMINAL, poll_interval_ms, max_wait_s)
+        return until_done(self, lambda: self.retrieve(run_id, thread_id=thread_id, raw=True, **options),
+                    lambda run: run.get("status") in TERMINAL, poll_interval_ms, max_wait_s)
 
     @steps
     def create_and_poll(self, *, thread_id, assistant_id, poll_interval_ms=None, **params):

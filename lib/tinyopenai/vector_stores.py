@@ -2,6 +2,7 @@
 # (create, list, retrieve, delete, upload, poll and the *_and_poll forms) and .file_batches
 # (create, retrieve, cancel, list_files, poll, create_and_poll, upload_and_poll)
 from ._api import Resource, steps
+from ._poll import until_done
 
 
 def _settled(obj):  # a file or batch is done once it is no longer in progress
@@ -35,8 +36,8 @@ class Files(_Under):
 
     def poll(self, file_id, *, vector_store_id, poll_interval_ms=None, max_wait_s=600):
         """Retrieve the file until it is no longer in_progress (see Runs.poll)."""
-        return self._poll(lambda: self.retrieve(file_id, vector_store_id=vector_store_id, raw=True), _settled,
-                          poll_interval_ms, max_wait_s)
+        return until_done(self, lambda: self.retrieve(file_id, vector_store_id=vector_store_id, raw=True), _settled,
+                    poll_interval_ms, max_wait_s)
 
     @steps
     def create_and_poll(self, file_id, *, vector_store_id, poll_interval_ms=None, **params):
@@ -64,8 +65,8 @@ class FileBatches(_Under):
 
     def poll(self, batch_id, *, vector_store_id, poll_interval_ms=None, max_wait_s=600):
         """Retrieve the batch until it is no longer in_progress (see Runs.poll)."""
-        return self._poll(lambda: self.retrieve(batch_id, vector_store_id=vector_store_id, raw=True), _settled,
-                          poll_interval_ms, max_wait_s)
+        return until_done(self, lambda: self.retrieve(batch_id, vector_store_id=vector_store_id, raw=True), _settled,
+                    poll_interval_ms, max_wait_s)
 
     @steps
     def create_and_poll(self, vector_store_id, *, poll_interval_ms=None, **params):
