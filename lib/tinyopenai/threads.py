@@ -78,7 +78,7 @@ class Runs(_Beta):
         """Retrieve the run until it stops (see TERMINAL), as openai-python: waiting the server's
         openai-poll-after-ms or poll_interval_ms between tries; APITimeoutError after max_wait_s."""
         return until_done(self, lambda: self.retrieve(run_id, thread_id=thread_id, raw=True, **options),
-                    lambda run: run.get("status") in TERMINAL, poll_interval_ms, max_wait_s)
+                          lambda run: run.get("status") in TERMINAL, poll_interval_ms, max_wait_s)
 
     @steps
     def create_and_poll(self, *, thread_id, assistant_id, poll_interval_ms=None, **params):

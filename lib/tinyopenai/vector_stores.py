@@ -37,7 +37,7 @@ class Files(_Under):
     def poll(self, file_id, *, vector_store_id, poll_interval_ms=None, max_wait_s=600):
         """Retrieve the file until it is no longer in_progress (see Runs.poll)."""
         return until_done(self, lambda: self.retrieve(file_id, vector_store_id=vector_store_id, raw=True), _settled,
-                    poll_interval_ms, max_wait_s)
+                          poll_interval_ms, max_wait_s)
 
     @steps
     def create_and_poll(self, file_id, *, vector_store_id, poll_interval_ms=None, **params):
@@ -66,7 +66,7 @@ class FileBatches(_Under):
     def poll(self, batch_id, *, vector_store_id, poll_interval_ms=None, max_wait_s=600):
         """Retrieve the batch until it is no longer in_progress (see Runs.poll)."""
         return until_done(self, lambda: self.retrieve(batch_id, vector_store_id=vector_store_id, raw=True), _settled,
-                    poll_interval_ms, max_wait_s)
+                          poll_interval_ms, max_wait_s)
 
     @steps
     def create_and_poll(self, vector_store_id, *, poll_interval_ms=None, **params):
