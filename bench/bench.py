@@ -6,7 +6,8 @@ and bench/report.json. Every figure is the median of --runs runs (default 5).
 
 Each memory figure is measured on four interpreters (tools/twin.py): the 64-bit Unix port with
 the library as .mpy files, and the 32-bit v1.28.0 device twin with it as .mpy files, frozen in,
-and in a ROMFS image; the baseline runs on the twin. The targets are judged on the twin.
+and in a ROMFS image; the baseline runs on the twin. The targets are judged on the twin. The
+main rows are also measured with the earlier revisions in REFERENCES (their lib/ from git).
 
   python bench/bench.py [--runs 5] [--quick]
 """
@@ -66,12 +67,14 @@ def program(name):
     return name
 
 
-def mp(name, args, heap, runtime="twin", timeout=600):
-    """Run one scenario under a MicroPython runtime; the parsed RESULT, or None if it crashed."""
+def mp(name, args, heap, runtime="twin", timeout=600, lib=None):
+    """Run one scenario under a MicroPython runtime; the parsed RESULT, or None if it crashed.
+    lib: (.mpy directory, ROMFS image) of another library than the checkout's (reference())."""
     path = os.path.join(WORK, "args.json")
     with open(path, "w") as f:
         json.dump(args, f)
-    env = twin.environment(runtime, [MPY_DIR, WORK], os.path.join(ROOT, "build", "twin", "lib.romfs"))
+    mpy_dir, romfs = lib or (MPY_DIR, os.path.join(ROOT, "build", "twin", "lib.romfs"))
+    env = twin.environment(runtime, [mpy_dir, WORK], romfs)
     p = subprocess.run([twin.INTERPRETERS[runtime], "-X", "heapsize=%d" % heap, "-m", program(name), name, path],
                        capture_output=True, text=True, env=env, timeout=timeout)
     for line in p.stdout.splitlines():
@@ -80,32 +83,32 @@ def mp(name, args, heap, runtime="twin", timeout=600):
     return None
 
 
-def works(name, args, heap, check, runtime):
-    r = mp(name, args, heap, runtime)
+def works(name, args, heap, check, runtime, lib=None):
+    r = mp(name, args, heap, runtime, lib=lib)
     return r is not None and "ok" in r and check(r["ok"])
 
 
-def min_heap(name, args, check, runtime, lo=2048, hi=65536, step=1024, steady=3):
+def min_heap(name, args, check, runtime, lo=2048, hi=65536, step=1024, steady=3, lib=None):
     """The smallest -X heapsize (to `step` bytes) from which the scenario succeeds: it and the
     `steady` sizes above it all work. Near the floor a heap can work while a slightly bigger one
     fails (the heap fragments differently), so a lucky size found by bisection does not count."""
-    while not works(name, args, hi, check, runtime):
+    while not works(name, args, hi, check, runtime, lib):
         lo, hi = hi, hi * 2
         if hi > 1 << 30:
             return None
     while hi - lo > step:
         mid = (lo + hi) // 2 // step * step
-        if works(name, args, mid, check, runtime):
+        if works(name, args, mid, check, runtime, lib):
             hi = mid
         else:
             lo = mid
     k = 1
     while k <= steady:  # a failure above means the floor is higher: start again from there
-        if works(name, args, hi + k * step, check, runtime):
+        if works(name, args, hi + k * step, check, runtime, lib):
             k += 1
         else:
             hi, k = hi + k * step + step, 1
-            while not works(name, args, hi, check, runtime):
+            while not works(name, args, hi, check, runtime, lib):
                 hi += step
     return hi
 
@@ -157,12 +160,39 @@ def footprint(runs):
             "import_ram": ram}
 
 
-def measure(row, name, ours, base, check, runs, target=None):
+# Earlier revisions whose floors the open issues are judged against: the library before #11's
+# field-hardening and #13's fidelity work, and before #14's AsyncOpenAI. make bench compiles each
+# one's lib/ and measures today's scenarios with it on the twin (.mpy and ROMFS; a frozen build
+# per revision would take a firmware build each), one run apiece.
+REFERENCES = (("89edf67", "before #11 and #13"), ("01e76a5", "before #14"))
+REFERENCE_COLUMNS = ("twin", "twin-romfs")
+
+
+def reference(rev):
+    """(.mpy directory, ROMFS image) of revision rev's lib/, made once per run in WORK."""
+    import deploy
+
+    out = os.path.join(WORK, "ref-" + rev)
+    if not os.path.exists(out):
+        src = os.path.join(out, "src")
+        os.makedirs(src)
+        tar = subprocess.run(["git", "-C", ROOT, "archive", rev, "lib"], capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", src], input=tar, check=True)
+        deploy.compile_lib(os.path.join(out, "mpy"), os.path.join(src, "lib"))
+        deploy.romfs_image(os.path.join(out, "lib.romfs"), os.path.join(out, "mpy"))
+    return os.path.join(out, "mpy"), os.path.join(out, "lib.romfs")
+
+
+def measure(row, name, ours, base, check, runs, target=None, references=False):
     """Fill row with the median smallest heap of scenario name_ours on every column, and of
-    name_baseline on the twin; target is a TARGETS key."""
+    name_baseline on the twin; target is a TARGETS key. references: also name_ours with the
+    library of each of REFERENCES, on REFERENCE_COLUMNS."""
     for key, rt, side in COLUMNS:
         args = ours if side == "ours" else base
         row[key] = statistics.median(min_heap(name + "_" + side, args, check, rt) or 0 for _ in range(runs))
+    if references:
+        row["references"] = {rev: {rt: min_heap(name + "_ours", ours, check, rt, lib=reference(rev)) or 0
+                                   for rt in REFERENCE_COLUMNS} for rev, _ in REFERENCES}
     row["target"] = target
     print(row, flush=True)
     return row
@@ -190,7 +220,8 @@ def main(argv):
         serve(tls, it)
         serve(plain, it)
         row = {"scenario": "chat, %s answer, pick the content (%d bytes)" % (label, len(it["body"]))}
-        report["memory"].append(measure(row, "chat", ours, base, lambda v: v == "The answer.", runs, "chat"))
+        report["memory"].append(measure(row, "chat", ours, base, lambda v: v == "The answer.", runs, "chat",
+                                        references=label == "2 KB"))
     row = {"scenario": "AsyncOpenAI: the chat of the row above, awaited"}
     report["memory"].append(measure(row, "chat_async", ours, base, lambda v: v == "The answer.", runs))
     serve(tls, fixtures.chat("The answer."))
@@ -201,7 +232,8 @@ def main(argv):
     serve(tls, it)
     serve(plain, it)
     row = {"scenario": "stream of %d events (%d bytes)" % (n_events, len(it["body"]))}
-    report["memory"].append(measure(row, "stream", ours, base, lambda v: v == n_events, runs, "stream"))
+    report["memory"].append(measure(row, "stream", ours, base, lambda v: v == n_events, runs, "stream",
+                                    references=True))
     row = {"scenario": "AsyncOpenAI: the stream above, with `async for`"}
     report["memory"].append(measure(row, "stream_async", ours, base, lambda v: v == n_events, runs))
     import base64
@@ -223,7 +255,8 @@ def main(argv):
         serve(plain, it)
         row = {"scenario": "%s (%d-byte answer)" % (label, len(body))}
         out = os.path.join(WORK, "out.bin")
-        report["memory"].append(measure(row, name, dict(ours, path=out), dict(base, path=out), check, runs, target))
+        report["memory"].append(measure(row, name, dict(ours, path=out), dict(base, path=out), check, runs, target,
+                                        references=True))
 
     # --- speed: the JSON reader beside C json.loads, same bytes, same process ----------------
     bodies = {
@@ -366,6 +399,26 @@ def write(rep):
     ]
     for r in rep["memory"]:
         lines.append("| %s | %s | %s |" % (r["scenario"], " | ".join(kb(r.get(k)) for k in keys), verdicts(r)))
+    refs = [r for r in rep["memory"] if r.get("references")]
+    if refs:
+        heads = [(rev, rt, "%s at %s (%s)" % (LABELS[rt], rev, why)) for rev, why in REFERENCES
+                 for rt in REFERENCE_COLUMNS]
+        lines += [
+            "",
+            "### The same scenarios with earlier revisions of the library",
+            "",
+            "Each revision's lib/ compiled from git and measured here with today's scenarios, one run "
+            "each (the memory rule of the open issues: the floors do not regress). The last columns "
+            "are today's, from the table above.",
+            "",
+            "| scenario | " + " | ".join(h for _, _, h in heads) + " | " +
+            " | ".join(LABELS[rt] + " now" for rt in REFERENCE_COLUMNS) + " |",
+            "|---" * (len(heads) + len(REFERENCE_COLUMNS) + 1) + "|",
+        ]
+        for r in refs:
+            lines.append("| %s | %s | %s |" % (
+                r["scenario"], " | ".join(kb(r["references"].get(rev, {}).get(rt)) for rev, rt, _ in heads),
+                " | ".join(kb(r.get(rt)) for rt in REFERENCE_COLUMNS)))
     ram = fp["import_ram"]
     imp = {"target": "import"}
     lines += [

@@ -27,12 +27,13 @@ def tool(name):
     return path if os.path.exists(path) else shutil.which(name) or name
 
 
-def compile_lib(dest):
+def compile_lib(dest, lib=None):
     """lib/**/*.py -> dest/**/*.mpy with mpy-cross -O3, as the frozen build does: about 7% less
     bytecode, but tracebacks say "line 1" (--source keeps the line numbers). Each module is
     named by its path under lib/ (tinyopenai/_http.py), as on the board: the name is kept in
-    RAM, and this one does not depend on where the checkout is. make mpy and the tests use it."""
-    lib = os.path.join(ROOT, "lib")
+    RAM, and this one does not depend on where the checkout is. make mpy and the tests use it;
+    make bench also compiles an earlier revision's lib/ (given as `lib`)."""
+    lib = lib or os.path.join(ROOT, "lib")
     for d, _, names in os.walk(lib):
         for n in sorted(names):
             if not n.endswith(".py"):
