@@ -7,7 +7,8 @@ and bench/report.json. Every figure is the median of --runs runs (default 5).
 Each memory figure is measured on four interpreters (tools/twin.py): the 64-bit Unix port with
 the library as .mpy files, and the 32-bit v1.28.0 device twin with it as .mpy files, frozen in,
 and in a ROMFS image; the baseline runs on the twin. The targets are judged on the twin. The
-main rows are also measured with the earlier revisions in REFERENCES (their lib/ from git).
+main rows are also measured with the earlier revisions in REFERENCES (their lib/ from git), each
+after a range of application name counts (APP_NAMES), worst case reported.
 
   python bench/bench.py [--runs 5] [--quick]
 """
@@ -166,6 +167,12 @@ def footprint(runs):
 # per revision would take a firmware build each), one run apiece.
 REFERENCES = (("89edf67", "before #11 and #13"), ("01e76a5", "before #14"))
 REFERENCE_COLUMNS = ("twin", "twin-romfs")
+# The numbers of an application's own names interned before the library's (mp_bench.py's main):
+# the interned-name pool doubles in one block when it fills, and whether that falls in the middle
+# of a call moves a floor by up to ~3 KB. A board's application has a count of its own, so the
+# comparison with REFERENCES takes the worst floor over these counts, not one lucky count.
+APP_NAMES = (0, 10, 20, 40, 80)
+SWEEP_STEP = 512
 
 
 def reference(rev):
@@ -190,9 +197,12 @@ def measure(row, name, ours, base, check, runs, target=None, references=False):
     for key, rt, side in COLUMNS:
         args = ours if side == "ours" else base
         row[key] = statistics.median(min_heap(name + "_" + side, args, check, rt) or 0 for _ in range(runs))
-    if references:
-        row["references"] = {rev: {rt: min_heap(name + "_ours", ours, check, rt, lib=reference(rev)) or 0
-                                   for rt in REFERENCE_COLUMNS} for rev, _ in REFERENCES}
+    if references:  # {"now" or rev: {runtime: [floor for each of APP_NAMES]}}, one run each
+        row["references"] = {
+            rev: {rt: [min_heap(name + "_ours", dict(ours, app_names=n), check, rt, step=SWEEP_STEP,
+                                lib=reference(rev) if rev != "now" else None) or 0 for n in APP_NAMES]
+                  for rt in REFERENCE_COLUMNS}
+            for rev in ["now"] + [rev for rev, _ in REFERENCES]}
     row["target"] = target
     print(row, flush=True)
     return row
@@ -401,24 +411,32 @@ def write(rep):
         lines.append("| %s | %s | %s |" % (r["scenario"], " | ".join(kb(r.get(k)) for k in keys), verdicts(r)))
     refs = [r for r in rep["memory"] if r.get("references")]
     if refs:
-        heads = [(rev, rt, "%s at %s (%s)" % (LABELS[rt], rev, why)) for rev, why in REFERENCES
-                 for rt in REFERENCE_COLUMNS]
+        libs = [(rev, "%s (%s)" % (rev, why)) for rev, why in REFERENCES] + [("now", "now")]
+        heads = [(rev, rt, "%s, %s" % (LABELS[rt], label)) for rev, label in libs for rt in REFERENCE_COLUMNS]
         lines += [
             "",
             "### The same scenarios with earlier revisions of the library",
             "",
             "Each revision's lib/ compiled from git and measured here with today's scenarios, one run "
-            "each (the memory rule of the open issues: the floors do not regress). The last columns "
-            "are today's, from the table above.",
+            "each, in %d-byte steps (the memory rule of the open issues: the floors do not regress). "
+            "Each scenario runs after an application's own names were interned, %s of them: the pool "
+            "of interned names doubles in one block when it fills, and where that falls moves a floor "
+            "by up to ~3 KB. A cell is the worst floor over those counts, then the range." % (
+                SWEEP_STEP, ", ".join(str(n) for n in APP_NAMES)),
             "",
-            "| scenario | " + " | ".join(h for _, _, h in heads) + " | " +
-            " | ".join(LABELS[rt] + " now" for rt in REFERENCE_COLUMNS) + " |",
-            "|---" * (len(heads) + len(REFERENCE_COLUMNS) + 1) + "|",
+            "| scenario | " + " | ".join(h for _, _, h in heads) + " |",
+            "|---" * (len(heads) + 1) + "|",
         ]
+
+        def cell(floors):
+            ok = [f for f in floors if f]
+            if len(ok) < len(floors) or not ok:
+                return "n/a"
+            return "%.1f KB (%.1f-%.1f)" % (max(ok) / 1024, min(ok) / 1024, max(ok) / 1024)
+
         for r in refs:
-            lines.append("| %s | %s | %s |" % (
-                r["scenario"], " | ".join(kb(r["references"].get(rev, {}).get(rt)) for rev, rt, _ in heads),
-                " | ".join(kb(r.get(rt)) for rt in REFERENCE_COLUMNS)))
+            lines.append("| %s | %s |" % (
+                r["scenario"], " | ".join(cell(r["references"].get(rev, {}).get(rt, [])) for rev, rt, _ in heads)))
     ram = fp["import_ram"]
     imp = {"target": "import"}
     lines += [
