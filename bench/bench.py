@@ -70,13 +70,15 @@ def program(name):
 
 def mp(name, args, heap, runtime="twin", timeout=600, lib=None):
     """Run one scenario under a MicroPython runtime; the parsed RESULT, or None if it crashed.
-    lib: (.mpy directory, ROMFS image) of another library than the checkout's (reference())."""
+    lib: (.mpy directory, ROMFS image, frozen interpreter) of another library than the
+    checkout's (reference())."""
     path = os.path.join(WORK, "args.json")
     with open(path, "w") as f:
         json.dump(args, f)
-    mpy_dir, romfs = lib or (MPY_DIR, os.path.join(ROOT, "build", "twin", "lib.romfs"))
+    mpy_dir, romfs, frozen = lib or (MPY_DIR, os.path.join(ROOT, "build", "twin", "lib.romfs"), None)
     env = twin.environment(runtime, [mpy_dir, WORK], romfs)
-    p = subprocess.run([twin.INTERPRETERS[runtime], "-X", "heapsize=%d" % heap, "-m", program(name), name, path],
+    exe = frozen if frozen and runtime == "twin-frozen" else twin.INTERPRETERS[runtime]
+    p = subprocess.run([exe, "-X", "heapsize=%d" % heap, "-m", program(name), name, path],
                        capture_output=True, text=True, env=env, timeout=timeout)
     for line in p.stdout.splitlines():
         if line.startswith("RESULT "):
@@ -163,10 +165,10 @@ def footprint(runs):
 
 # Earlier revisions whose floors the open issues are judged against: the library before #11's
 # field-hardening and #13's fidelity work, and before #14's AsyncOpenAI. make bench compiles each
-# one's lib/ and measures today's scenarios with it on the twin (.mpy and ROMFS; a frozen build
-# per revision would take a firmware build each), one run apiece.
+# one's lib/ and measures today's scenarios with it on the twin: .mpy, ROMFS, and frozen into an
+# interpreter of its own (a few minutes' build the first time, kept in build/twin/ref-<rev>).
 REFERENCES = (("89edf67", "before #11 and #13"), ("01e76a5", "before #14"))
-REFERENCE_COLUMNS = ("twin", "twin-romfs")
+REFERENCE_COLUMNS = ("twin", "twin-frozen", "twin-romfs")
 # The numbers of an application's own names interned before the library's (mp_bench.py's main):
 # the interned-name pool doubles in one block when it fills, and whether that falls in the middle
 # of a call moves a floor by up to ~3 KB. A board's application has a count of its own, so the
@@ -176,18 +178,24 @@ SWEEP_STEP = 512
 
 
 def reference(rev):
-    """(.mpy directory, ROMFS image) of revision rev's lib/, made once per run in WORK."""
+    """(.mpy directory, ROMFS image, frozen interpreter) of revision rev's lib/, made once. The
+    frozen twin (its lib/ and firmware/ manifest from git) takes a few minutes to build, so it is
+    kept in build/twin/ref-<rev>, as make twin keeps the others."""
     import deploy
 
     out = os.path.join(WORK, "ref-" + rev)
+    frozen = os.path.join(twin.TWIN, "ref-" + rev)
     if not os.path.exists(out):
         src = os.path.join(out, "src")
         os.makedirs(src)
-        tar = subprocess.run(["git", "-C", ROOT, "archive", rev, "lib"], capture_output=True, check=True).stdout
+        tar = subprocess.run(["git", "-C", ROOT, "archive", rev, "lib", "firmware"], capture_output=True,
+                             check=True).stdout
         subprocess.run(["tar", "-x", "-C", src], input=tar, check=True)
         deploy.compile_lib(os.path.join(out, "mpy"), os.path.join(src, "lib"))
         deploy.romfs_image(os.path.join(out, "lib.romfs"), os.path.join(out, "mpy"))
-    return os.path.join(out, "mpy"), os.path.join(out, "lib.romfs")
+        if not os.path.exists(os.path.join(frozen, "micropython")):
+            twin.build("frozen", frozen, os.path.join(src, "firmware", "twin", "frozen.py"))
+    return os.path.join(out, "mpy"), os.path.join(out, "lib.romfs"), os.path.join(frozen, "micropython")
 
 
 def measure(row, name, ours, base, check, runs, target=None, references=False):
@@ -197,12 +205,14 @@ def measure(row, name, ours, base, check, runs, target=None, references=False):
     for key, rt, side in COLUMNS:
         args = ours if side == "ours" else base
         row[key] = statistics.median(min_heap(name + "_" + side, args, check, rt) or 0 for _ in range(runs))
-    if references:  # {"now" or rev: {runtime: [floor for each of APP_NAMES]}}, one run each
-        row["references"] = {
-            rev: {rt: [min_heap(name + "_ours", dict(ours, app_names=n), check, rt, step=SWEEP_STEP,
-                                lib=reference(rev) if rev != "now" else None) or 0 for n in APP_NAMES]
-                  for rt in REFERENCE_COLUMNS}
-            for rev in ["now"] + [rev for rev, _ in REFERENCES]}
+    if references:  # {"now" or rev: {runtime: [median floor for each of APP_NAMES]}}
+        def floor(rev, rt, n):
+            return statistics.median(
+                min_heap(name + "_ours", dict(ours, app_names=n), check, rt, step=SWEEP_STEP,
+                         lib=reference(rev) if rev != "now" else None) or 0 for _ in range(runs))
+
+        row["references"] = {rev: {rt: [floor(rev, rt, n) for n in APP_NAMES] for rt in REFERENCE_COLUMNS}
+                             for rev in ["now"] + [rev for rev, _ in REFERENCES]}
     row["target"] = target
     print(row, flush=True)
     return row
@@ -417,8 +427,9 @@ def write(rep):
             "",
             "### The same scenarios with earlier revisions of the library",
             "",
-            "Each revision's lib/ compiled from git and measured here with today's scenarios, one run "
-            "each, in %d-byte steps (the memory rule of the open issues: the floors do not regress). "
+            "Each revision's lib/ from git, compiled (and frozen into a twin of its own, kept in "
+            "build/twin/ref-<rev>), measured here with today's scenarios, the median "
+            "of the runs, in %d-byte steps (the memory rule of the open issues: the floors do not regress). "
             "Each scenario runs after an application's own names were interned, %s of them: the pool "
             "of interned names doubles in one block when it fills, and where that falls moves a floor "
             "by up to ~3 KB. A cell is the worst floor over those counts, then the range." % (

@@ -102,14 +102,17 @@ def source():
         pass
 
 
-def build(variant):
+def build(variant, out=None, manifest=None):
+    """Build one interpreter into out (build/twin/<variant> by default); the frozen one freezes
+    what `manifest` lists (firmware/twin/frozen.py: this checkout's lib/; make bench passes an
+    earlier revision's)."""
     if os.path.exists(UNAVAILABLE):
         print("twin: %s not built: %s" % (variant, open(UNAVAILABLE).read().strip()))
         return
-    out = os.path.join(TWIN, variant)
+    out = out or os.path.join(TWIN, variant)
     args = MAKE_ARGS + ["BUILD=" + out]
     if variant == "frozen":
-        args.append("FROZEN_MANIFEST=" + os.path.join(VARIANT_DIR, "frozen.py"))
+        args.append("FROZEN_MANIFEST=" + (manifest or os.path.join(VARIANT_DIR, "frozen.py")))
     elif variant == "romfs":
         args.append("CFLAGS_EXTRA=-DTWIN_ROMFS=1")
     elif variant != "plain":
