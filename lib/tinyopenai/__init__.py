@@ -8,6 +8,7 @@ from ._errors import (  # noqa: F401  (re-exported)
     APIConnectionError,
     APIError,
     OpenAIError,
+    check_header,
     const,
     say,
 )
@@ -52,6 +53,20 @@ def __getattr__(name):
         return getattr(_module(home), name) if home else _module(name)
     except (ImportError, AttributeError):
         raise AttributeError("module 'tinyopenai' has no attribute '%s'" % name)
+
+
+def _merge_headers(hdrs, *given):
+    # hdrs (a list of (name, value)) with the headers of each dict in given, in turn, replacing
+    # those of the same name (case-insensitive; None removes one), each one checked: what a
+    # caller gives is checked where it comes in (the client's own headers when it is made)
+    for headers in given:
+        for k in headers or ():
+            low = k.lower() if isinstance(k, str) else k
+            hdrs = [h for h in hdrs if h[0].lower() != low]
+            if headers[k] is not None:
+                check_header(k, headers[k])
+                hdrs.append((k, headers[k]))
+    return hdrs
 
 
 class Service:
@@ -115,30 +130,11 @@ class OpenAI:
         default_query=None,
         transport=None,
     ):
-        # The TLS context (one ~3 KB block) and the receive buffer are made first, low in the heap,
-        # so that the room _setup's code leaves when it is dropped again joins the free heap above
-        # in one piece.
-        if sys.implementation.name == "micropython":  # (CPython does not fragment like this)
-            import gc
-
-            gc.collect()  # the garbage of the imports goes first: small objects below fill its holes
-        ctx = None
-        if not (base_url or "").startswith("http:"):
-            try:
-                import tls as ssl  # MicroPython 1.23+: the C module (its ssl wrapper costs ~1 KB)
-            except ImportError:
-                import ssl
-            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        self._buf = bytearray(buffer_size)  # the receive buffer: the other long-lived block
-        self.total_timeout = total_timeout
-        self.timeout = timeout
-        self.default_query = default_query
-        # the rest of the work is done by _setup, whose code leaves RAM again once the client is made;
-        # the HTTP code loads after that, into the room it leaves, so the two are never in RAM at once
-        tls, host, port, ctx, self._headers = _module("_setup", keep=False).init(
-            self, ctx, api_key, base_url, organization, project, ca, dangerously_skip_tls_verify, default_headers,
-            sleep)
-        self.max_retries = max_retries
+        # The work is done by _setup, whose code leaves RAM again once the client is made; the
+        # HTTP code loads after that, into the room it leaves, so the two are never in RAM at once.
+        tls, host, port, ctx = _module("_setup", keep=False).init(
+            self, api_key, base_url, organization, project, timeout, max_retries, ca, dangerously_skip_tls_verify,
+            default_headers, sleep, buffer_size, total_timeout, default_query)
         self._conn = self._connection(tls, host, port, ctx, timeout, transport)
 
     def _connection(self, tls, host, port, ctx, timeout, transport):
@@ -241,13 +237,8 @@ class OpenAI:
 
             hdrs.append(("Idempotency-Key", "tinyopenai-retry-" + hexlify(os.urandom(16)).decode()))
         hdrs = self._headers + hdrs  # (one list of the exact size)
-        for given in (headers, extra_headers):  # the caller's replace the client's of the same name
-            if given:
-                for k in given:
-                    low = k.lower() if isinstance(k, str) else k
-                    hdrs = [h for h in hdrs if h[0].lower() != low]
-                    if given[k] is not None:
-                        hdrs.append((k, given[k]))
+        if headers or extra_headers:  # the caller's, checked, replace the client's of the same name
+            hdrs = _merge_headers(hdrs, headers, extra_headers)
         out = _module("_sink").Sink(sink) if sink is not None else None  # fails before sending
         # the consumer (see _read below): the JSON reader, given what to read, or the bytes into a sink
         take = self._read if consume is not None or out is None else self._bytes

@@ -4,7 +4,7 @@
 
 import sys
 
-from ._errors import APIConnectionError, check_header, const, say
+from ._errors import APIConnectionError, const, say
 
 _UNSET = object()  # (a timeout not set yet)
 
@@ -51,15 +51,6 @@ _MAX_1XX = const(4)  # interim answers (100 Continue, 103 Early Hints) skipped b
 _MAX_TRAILERS = const(4096)  # bytes of trailer fields after a chunked body (read and dropped)
 _CHUNKED = const(-1)
 _UNTIL_CLOSE = const(-2)
-
-def _is_hex(text):
-    # RFC 9112's 1*HEXDIG, of at most 15 digits (more would never be a real chunk)
-    if not text or len(text) > 15:
-        return False
-    for c in text:
-        if c not in b"0123456789abcdefABCDEF":
-            return False
-    return True
 
 
 def _is_timeout(e):
@@ -329,12 +320,11 @@ class Conn:
 
     def exchange(self, method, target, headers, body_len=None, body=None, all_headers=False):
         """The steps of one exchange (a generator returning the Response): send a request and
-        read its status and headers. `headers` is a list of (name, value) str pairs; `body` a
+        read its status and headers. `headers` is a list of (name, value) str pairs, already
+        checked (the client's when it was made, a caller's as the call is made); `body` a
         callable returning an iterator of bytes pieces (called again if the request must be
         resent on a fresh connection); all_headers: keep every header of a 2xx answer too (up
         to 2 KB of them), not only those the client needs."""
-        for k, v in headers:
-            check_header(k, v)
         if self.busy is not None or self.pos < self.end:
             self.close()  # an abandoned body, or bytes nobody asked for: do not reuse
         elif self.sock is not None:
@@ -504,7 +494,9 @@ class Response:
                     c.close()
                     raise APIConnectionError(say(_CHUNK_CUT))
                 hexits = line.split(b";")[0].rstrip(b" \t")  # chunk-ext after ';' is ignored
-                if not _is_hex(hexits):  # no sign, no 0x, no _
+                # RFC 9112's 1*HEXDIG (no sign, 0x or _: what is left after stripping the hex
+                # digits), of at most 15 digits (more would never be a real chunk)
+                if not hexits or len(hexits) > 15 or hexits.strip(b"0123456789abcdefABCDEF"):
                     c.close()
                     raise APIConnectionError(say(_CHUNK_SIZE, line[:40]))
                 size = int(hexits, 16)

@@ -2,7 +2,7 @@
 # service's methods returning the answer's status and headers beside the value, as
 # openai-python's LegacyAPIResponse) and client.with_options.
 
-from . import _SERVICES, NOT_GIVEN
+from . import _SERVICES, NOT_GIVEN, _merge_headers
 
 
 class RawResponse:
@@ -53,14 +53,8 @@ def with_options(self, timeout=NOT_GIVEN, max_retries=None, default_headers=None
         c.max_retries = max_retries
     if total_timeout is not NOT_GIVEN:
         c.total_timeout = total_timeout
-    if default_headers:
-        from ._errors import check_header
-
-        names = [k.lower() for k in default_headers]
-        c._headers = [h for h in self._headers if h[0].lower() not in names]
-        for k in default_headers:
-            check_header(k, default_headers[k])
-            c._headers.append((k, default_headers[k]))
+    if default_headers:  # (None for a name removes the client's header of that name)
+        c._headers = _merge_headers(self._headers, default_headers)
     if default_query:
         c.default_query = dict(self.default_query or ())
         c.default_query.update(default_query)
