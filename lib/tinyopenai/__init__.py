@@ -130,11 +130,30 @@ class OpenAI:
         default_query=None,
         transport=None,
     ):
-        # The work is done by _setup, whose code leaves RAM again once the client is made; the
-        # HTTP code loads after that, into the room it leaves, so the two are never in RAM at once.
-        tls, host, port, ctx = _module("_setup", keep=False).init(
-            self, api_key, base_url, organization, project, timeout, max_retries, ca, dangerously_skip_tls_verify,
-            default_headers, sleep, buffer_size, total_timeout, default_query)
+        # The TLS context (one ~3 KB block) and the receive buffer are made first, low in the heap,
+        # so that the room _setup's code leaves when it is dropped again joins the free heap above
+        # in one piece.
+        if sys.implementation.name == "micropython":  # (CPython does not fragment like this)
+            import gc
+
+            gc.collect()  # the garbage of the imports goes first: small objects below fill its holes
+        ctx = None
+        if not (base_url or "").startswith("http:"):
+            try:
+                import tls as ssl  # MicroPython 1.23+: the C module (its ssl wrapper costs ~1 KB)
+            except ImportError:
+                import ssl
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        self._buf = bytearray(buffer_size)  # the receive buffer: the other long-lived block
+        self.total_timeout = total_timeout
+        self.timeout = timeout
+        self.default_query = default_query
+        # the rest of the work is done by _setup, whose code leaves RAM again once the client is made;
+        # the HTTP code loads after that, into the room it leaves, so the two are never in RAM at once
+        tls, host, port, ctx, self._headers = _module("_setup", keep=False).init(
+            self, ctx, api_key, base_url, organization, project, ca, dangerously_skip_tls_verify, default_headers,
+            sleep)
+        self.max_retries = max_retries
         self._conn = self._connection(tls, host, port, ctx, timeout, transport)
 
     def _connection(self, tls, host, port, ctx, timeout, transport):

@@ -13,21 +13,9 @@ from . import DEFAULT_BASE_URL, __version__
 from ._errors import OpenAIError, check_header
 
 
-def init(c, api_key, base_url, organization, project, timeout, max_retries, ca, insecure, default_headers, sleep,
-         buffer_size, total_timeout, default_query):
-    """The body of OpenAI.__init__ (see there): sets the client's settings, and returns
-    (tls, host, port, ctx) for its connection."""
-    if sys.implementation.name == "micropython":  # (CPython does not fragment like this)
-        import gc
-
-        gc.collect()  # the garbage of the imports goes first: small objects below fill its holes
-    # the TLS context (one ~3 KB block) and the receive buffer: the two long-lived blocks
-    ctx = None if (base_url or "").startswith("http:") else ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    c._buf = bytearray(buffer_size)
-    c.total_timeout = total_timeout
-    c.timeout = timeout
-    c.default_query = default_query
-    c.max_retries = max_retries
+def init(c, ctx, api_key, base_url, organization, project, ca, insecure, default_headers, sleep):
+    """The body of OpenAI.__init__ (see there): -> (tls, host, port, ctx) for its connection,
+    and its headers."""
     api_key = api_key or getenv("OPENAI_API_KEY")
     if not api_key:
         raise OpenAIError("no API key: pass api_key= or set OPENAI_API_KEY")
@@ -35,7 +23,7 @@ def init(c, api_key, base_url, organization, project, timeout, max_retries, ca, 
     if len(api_key) >= 8 and api_key in c.base_url:  # it would show in messages and repr (real keys are long)
         raise OpenAIError("base_url must not contain the API key")
     tls, host, port, c._prefix = parse_url(c.base_url)
-    # ctx: made above unless base_url was plain http (then tls is False here)
+    # ctx: the constructor made it unless base_url was plain http (then tls is False here)
     ctx = context(ctx, ca, insecure) if tls else None
     h = [("Authorization", "Bearer " + api_key)]
     organization = organization or getenv("OPENAI_ORG_ID")
@@ -55,8 +43,7 @@ def init(c, api_key, base_url, organization, project, timeout, max_retries, ca, 
 
         sleep = time.sleep
     c._sleep = sleep
-    c._headers = h
-    return tls, host, port, ctx
+    return tls, host, port, ctx, h
 
 
 def getenv(name):
