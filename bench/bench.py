@@ -178,24 +178,26 @@ SWEEP_STEP = 512
 
 
 def reference(rev):
-    """(.mpy directory, ROMFS image, frozen interpreter) of revision rev's lib/, made once. The
-    frozen twin (its lib/ and firmware/ manifest from git) takes a few minutes to build, so it is
-    kept in build/twin/ref-<rev>, as make twin keeps the others."""
+    """(.mpy directory, ROMFS image, frozen interpreter) of revision rev's lib/. Its sources
+    (lib/ and the firmware/ manifest, from git) are unpacked once into build/twin/ref-<rev>, where
+    its frozen twin is built too: a few minutes the first time, then make finds it up to date
+    (and rebuilds it when the twin's own configuration has changed)."""
     import deploy
 
     out = os.path.join(WORK, "ref-" + rev)
-    frozen = os.path.join(twin.TWIN, "ref-" + rev)
+    home = os.path.join(twin.TWIN, "ref-" + rev)
+    src = os.path.join(home, "src")
     if not os.path.exists(out):
-        src = os.path.join(out, "src")
-        os.makedirs(src)
-        tar = subprocess.run(["git", "-C", ROOT, "archive", rev, "lib", "firmware"], capture_output=True,
-                             check=True).stdout
-        subprocess.run(["tar", "-x", "-C", src], input=tar, check=True)
+        if not os.path.exists(src):
+            tar = subprocess.run(["git", "-C", ROOT, "archive", rev, "lib", "firmware"], capture_output=True,
+                                 check=True).stdout
+            os.makedirs(src + ".part")
+            subprocess.run(["tar", "-x", "-C", src + ".part"], input=tar, check=True)
+            os.rename(src + ".part", src)
         deploy.compile_lib(os.path.join(out, "mpy"), os.path.join(src, "lib"))
         deploy.romfs_image(os.path.join(out, "lib.romfs"), os.path.join(out, "mpy"))
-        if not os.path.exists(os.path.join(frozen, "micropython")):
-            twin.build("frozen", frozen, os.path.join(src, "firmware", "twin", "frozen.py"))
-    return os.path.join(out, "mpy"), os.path.join(out, "lib.romfs"), os.path.join(frozen, "micropython")
+        twin.build("frozen", os.path.join(home, "build"), os.path.join(src, "firmware", "twin", "frozen.py"))
+    return os.path.join(out, "mpy"), os.path.join(out, "lib.romfs"), os.path.join(home, "build", "micropython")
 
 
 def measure(row, name, ours, base, check, runs, target=None, references=False):
